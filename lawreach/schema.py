@@ -117,6 +117,7 @@ def _blank_to_none(value: Any) -> Any:
 
 def _vocab(name: str, vocabulary: dict[str, str]):
     def check(value: Any) -> Any:
+        value = _blank_to_none(value)
         if value is None:
             return value
         if value not in vocabulary:

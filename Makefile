@@ -1,0 +1,37 @@
+# One task runner: README, CI (.ci/run) and contributors call these targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test lint validate stats bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Install the app and open the dashboard on the bundled data (no network needed at run time).
+run: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Install the test dependencies and run the whole suite (lint + tests).
+test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/python
+	$(BIN)/ruff check .
+
+validate: $(BIN)/python
+	$(BIN)/python -m lawreach validate data
+
+stats: $(BIN)/python
+	$(BIN)/python -m lawreach stats data
+
+bench: $(BIN)/python
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

@@ -1,0 +1,117 @@
+"""The command line: ``python -m lawreach validate|stats|geocode|export``.
+
+Commands print for people (a journalist fixing a record) and exit non-zero
+when anything is wrong, so CI and scripts can rely on the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from lawreach import coverage, provenance
+from lawreach.load import DEFAULT_DATA_DIR, Dataset, load_dataset
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _load(target: Path) -> Dataset:
+    """A directory loads as the dataset; a single file is validated on its own."""
+    if target.is_dir():
+        return load_dataset(target)
+    bureaus_dir = target.parent if (target.parent / "bureaus.csv").exists() else DEFAULT_DATA_DIR
+    return load_dataset(bureaus_dir, record_files=[target])
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    target = Path(args.path)
+    if not target.exists():
+        print(f"error: {target} does not exist (give a data directory or a data file)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    data = _load(target)
+    if args.json:
+        print(json.dumps({
+            "files": {name: {"records": n, "loaded": data.loaded(name),
+                             "invalid": data.invalid.get(name, 0)}
+                      for name, n in data.in_files.items()},
+            "problems": [p.as_dict() for p in data.problems],
+        }, indent=2, ensure_ascii=False))
+        return EXIT_INVALID if data.problems else EXIT_OK
+    for name, n in data.in_files.items():
+        print(f"{name}: {n} records in file, {data.loaded(name)} valid, "
+              f"{data.invalid.get(name, 0)} invalid")
+    if data.problems:
+        print(f"\n{len(data.problems)} problem(s):", file=sys.stderr)
+        for problem in data.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    print("OK: every record is valid.")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    data = load_dataset(Path(args.path))
+    records = data.records
+    print(f"{provenance.TITLE} — data version {provenance.data_version(Path(args.path))}")
+    print(f"{len(records)} valid records ({len(data.problems)} problem(s) in the files)\n")
+    for column, label in (("activity_type", "By activity type"), ("operating_bureau", "By bureau"),
+                          ("status", "By status"), ("location_precision", "By location precision"),
+                          ("country", "By country")):
+        counts = coverage.counts_by(records, column)
+        print(f"{label}:")
+        for value, n in counts.items():
+            print(f"  {value:<28} {n:>4}")
+        print()
+    cov = coverage.station_coverage(records, data.totals)
+    stations = records[records["activity_type"] == "service_station"]
+    located = stations["location_precision"].isin(coverage.LOCATED_PRECISIONS).sum()
+    print("Coverage of service stations:")
+    print(f"  {cov.sentence()}")
+    print(f"  all station records: {len(stations)}, located to a city or finer: {located}, "
+          f"country/region only: {len(stations) - located}")
+    if not data.totals.empty:
+        print("\nTotals stated by the reports:")
+        for _, row in data.totals.iterrows():
+            figures = ", ".join(f"{int(row[c])} {c}" for c in ("stations", "countries", "cities")
+                                if c in row and row[c] == row[c])
+            who = row.get("report") or row.get("bureau") or ""
+            print(f"  {row['id']:<34} {who:<26} {figures} (as of {row.get('as_of') or '?'})")
+    return EXIT_INVALID if data.problems else EXIT_OK
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from lawreach import geocode
+
+    return geocode.run_cli(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lawreach", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check the data files; exit 1 on any problem")
+    p.add_argument("path", nargs="?", default=str(DEFAULT_DATA_DIR),
+                   help="data directory or a single data file (default: the bundled data/)")
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("stats", help="counts and coverage of the data")
+    p.add_argument("path", nargs="?", default=str(DEFAULT_DATA_DIR))
+    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("geocode", help="propose coordinates from the offline gazetteer",
+                       add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_geocode)
+    try:
+        from lawreach import export_cli
+    except ImportError:
+        export_cli = None
+    if export_cli is not None:
+        export_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,231 @@
+"""Read the raw records out of the data files, reporting what cannot be read.
+
+This module only turns bytes into ``RawRecord`` dicts addressed by feature
+index or CSV line; it does not judge their content (``rules`` does). A file
+that cannot be parsed at all yields one file-level problem and no records, so
+the caller still knows exactly what was lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lawreach.problems import Problem
+from lawreach.schema import NESTED_FIELDS, RECORD_FIELDS
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the real data is < 1 MB; larger is a mistake or an attack
+_EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx (zip) and legacy xls (OLE)
+
+
+@dataclass
+class RawRecord:
+    """A record as written in a file, before validation."""
+
+    file: str
+    where: str  # "feature 3" / "line 12"
+    data: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def record_id(self) -> str | None:
+        value = self.data.get("id")
+        return str(value) if value not in (None, "") else None
+
+    def problem(self, field_name: str | None, value: Any, rule: str, expected: str) -> None:
+        self.problems.append(
+            Problem(self.file, self.where, self.record_id, field_name, value, rule, expected)
+        )
+
+
+def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read a data file as UTF-8 text, with the checks every data file needs."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                Problem(name, None, None, None, f"{size / 1e6:.1f} MB", "file_read",
+                        f"a data file of at most {MAX_FILE_BYTES // 2**20} MB; split it or "
+                        "check it is the right file")
+            ]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, None, None, None, None, "file_read",
+                              f"a readable file ({exc.strerror or exc})")]
+    if raw.startswith(_EXCEL_MAGIC):
+        return None, [Problem(name, None, None, None, None, "file_format",
+                              "a plain-text file; this looks like a spreadsheet workbook "
+                              "(Excel/ODS) — save it as 'CSV UTF-8' instead")]
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM from spreadsheet tools is harmless: accept it
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, f"line {line}", None, None,
+                              raw[exc.start : exc.start + 4].hex(" "), "encoding",
+                              f"UTF-8 text; byte {exc.start} is not UTF-8 (re-save as UTF-8)")]
+    return text, []
+
+
+def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
+    """Read a FeatureCollection of Points into raw records (lon/lat from geometry)."""
+    name = path.name
+    text, problems = _read_text(path)
+    if text is None:
+        return [], problems
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [Problem(name, f"line {exc.lineno}", None, None, None, "file_format",
+                            f"valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")]
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
+        doc.get("features"), list
+    ):
+        return [], [Problem(name, None, None, "type", _short(doc), "file_format",
+                            "a GeoJSON FeatureCollection with a 'features' array")]
+    records = []
+    for index, feature in enumerate(doc["features"]):
+        rec = RawRecord(name, f"feature {index}", {})
+        records.append(rec)
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            rec.problem("type", _short(feature), "file_format", "a GeoJSON Feature object")
+            continue
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            rec.problem("properties", _short(props), "file_format", "a properties object")
+            continue
+        rec.data.update(props)
+        for clash in ("lon", "lat"):
+            if clash in props:
+                rec.problem(clash, props[clash], "unknown_field",
+                            "no lon/lat in properties: coordinates belong in the Point geometry")
+        _read_point(rec, feature.get("geometry"))
+        if "id" in feature and props.get("id") not in (None, feature["id"]):
+            rec.problem("id", feature["id"], "unique_id",
+                        f"the feature id to equal properties.id ({props.get('id')!r})")
+    return records, problems
+
+
+def _read_point(rec: RawRecord, geometry: Any) -> None:
+    if geometry is None:
+        rec.problem("geometry", None, "geometry", "a Point geometry; got null (every record is mapped)")
+        return
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+        rec.problem("geometry", kind, "geometry", "a Point geometry (one site per record)")
+        return
+    coords = geometry.get("coordinates")
+    if (
+        not isinstance(coords, list)
+        or len(coords) not in (2, 3)
+        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)
+        or not all(math.isfinite(c) for c in coords)
+    ):
+        rec.problem("geometry", _short(coords), "geometry",
+                    "coordinates [lon, lat] as two finite numbers (RFC 7946, WGS84)")
+        return
+    rec.data["lon"], rec.data["lat"] = float(coords[0]), float(coords[1])
+
+
+def read_csv(path: Path) -> tuple[list[RawRecord], list[Problem]]:
+    """Read patrols.csv into raw records, addressed by their first physical line."""
+    name = path.name
+    text, problems = _read_text(path)
+    if text is None:
+        return [], problems
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [Problem(name, None, None, None, None, "file_format", "a CSV header row")]
+    except csv.Error as exc:
+        return [], [Problem(name, "line 1", None, None, None, "file_format", f"a CSV header ({exc})")]
+    header = [h.strip() for h in header]
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        return [], [Problem(name, "line 1", None, None, header[0][:60], "file_format",
+                            "comma-separated columns; the header looks separated by ';' or tabs")]
+    unknown = [h for h in header if h not in RECORD_FIELDS]
+    missing = [f for f in RECORD_FIELDS if f not in header]
+    for column in unknown:
+        problems.append(Problem(name, "line 1", None, column, column, "columns",
+                                "only documented columns (see data/README.md); this column is "
+                                "ignored"))
+    for column in missing:
+        problems.append(Problem(name, "line 1", None, column, None, "columns",
+                                "this documented column in the header (it may stay empty per row)"))
+    records: list[RawRecord] = []
+    line = 1
+    while True:
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # An unbalanced quote swallows the rest of the file: report from here on.
+            rest = text.splitlines()[start - 1 :]
+            rec = RawRecord(name, f"line {start}", {})
+            rec.problem(None, None, "csv_shape",
+                        f"balanced double quotes ({exc}); {len(rest)} line(s) from here could "
+                        "not be read")
+            records.append(rec)
+            break
+        line = reader.line_num
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        rec = RawRecord(name, f"line {start}", {})
+        records.append(rec)
+        if len(row) != len(header):
+            rec.data.update(dict(zip(header, row, strict=False)))
+            rec.problem(None, len(row), "csv_shape",
+                        f"{len(header)} cells as in the header; got {len(row)} (check delimiters "
+                        "and quoting)")
+            continue
+        for column, cell in zip(header, row, strict=True):
+            if column in unknown:
+                continue
+            rec.data[column] = cell
+        _parse_cells(rec)
+    return records, problems
+
+
+def _parse_cells(rec: RawRecord) -> None:
+    """Turn CSV text cells into the JSON types the model expects."""
+    for column in NESTED_FIELDS:
+        cell = rec.data.get(column)
+        if cell is None:
+            continue
+        if not cell.strip():
+            rec.data[column] = []
+            continue
+        try:
+            value = json.loads(cell)
+        except json.JSONDecodeError as exc:
+            rec.problem(column, cell, "json_cell", f"a JSON array of objects ({exc.msg})")
+            rec.data.pop(column)
+            continue
+        if not isinstance(value, list):
+            rec.problem(column, cell, "json_cell", "a JSON array of objects")
+            rec.data.pop(column)
+            continue
+        rec.data[column] = value
+    for column in ("lon", "lat"):
+        cell = rec.data.get(column)
+        if isinstance(cell, str) and cell.strip():
+            try:
+                rec.data[column] = float(cell)
+            except ValueError:
+                pass  # the model reports the type error with field and value
+    order = rec.data.get("route_order")
+    if isinstance(order, str):
+        rec.data["route_order"] = int(order) if order.strip().isdigit() else (order or None)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:60] + "…"

@@ -1,0 +1,92 @@
+"""FilterState: state -> ids, the sentence, and the URL round trip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from lawreach import filters
+from lawreach.filters import FilterState
+from lawreach.load import load_dataset
+from tests.conftest import feature, write_geojson, write_patrols
+
+
+@pytest.fixture
+def records(mini_dir, station, patrol):
+    closed = dict(station, id="st-ita-milan-1", name="Qīngtián station, Milan", city="Milan",
+                  operating_bureau="unknown", bureau_confidence=None, status="closed",
+                  start_date="2018?", end_date="2022-12", history=[])
+    undated = dict(station, id="st-ita-rome-2", start_date=None, first_reported=None, history=[])
+    write_geojson(mini_dir / "stations.geojson",
+                  [feature(station), feature(closed, 9.19, 45.46), feature(undated)])
+    later = dict(patrol, id="jp-hrv-2023-zagreb", start_date="2023-07-16", end_date="2023-08")
+    write_patrols(mini_dir / "patrols.csv", [patrol, later])
+    data = load_dataset(mini_dir)
+    assert data.problems == []
+    return data.records
+
+
+def ids(frame):
+    return sorted(frame["id"])
+
+
+def test_empty_state_keeps_everything(records):
+    assert len(filters.apply(records, FilterState())) == len(records) == 5
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (FilterState(bureaus=("fuzhou-psb",)), ["st-ita-rome-1", "st-ita-rome-2"]),
+        (FilterState(types=("joint_patrol",)), ["jp-hrv-2019-zagreb", "jp-hrv-2023-zagreb"]),
+        (FilterState(countries=("HRV",)), ["jp-hrv-2019-zagreb", "jp-hrv-2023-zagreb"]),
+        (FilterState(statuses=("closed",)), ["st-ita-milan-1"]),
+        (FilterState(search="qingtian"), ["st-ita-milan-1"]),  # tone marks folded
+        (FilterState(search="croatia"), ["jp-hrv-2019-zagreb", "jp-hrv-2023-zagreb"]),
+        # as of mid-2019: the Milan station (2018?..2022-12) and Rome (2018), and the
+        # 2019 patrol had not started before 13 July.
+        (FilterState(as_of=date(2019, 7, 1)), ["st-ita-milan-1", "st-ita-rome-1"]),
+        (FilterState(as_of=date(2019, 7, 20)),
+         ["jp-hrv-2019-zagreb", "st-ita-milan-1", "st-ita-rome-1"]),
+        # after the Milan closure month, it is gone
+        (FilterState(as_of=date(2023, 1, 1)), ["st-ita-rome-1"]),
+        (FilterState(years=(2023, 2024)), ["jp-hrv-2023-zagreb", "st-ita-rome-1"]),
+        (FilterState(types=("service_station",), bureaus=("unknown",)), ["st-ita-milan-1"]),
+    ],
+)
+def test_state_selects_expected_ids(records, state, expected):
+    assert ids(filters.apply(records, state)) == expected
+
+
+def test_sentence_names_filter_and_result(records):
+    state = FilterState(types=("service_station",), bureaus=("fuzhou-psb",), as_of=date(2022, 12, 31))
+    result = filters.apply(records, state)
+    sentence = filters.describe(state, result, {"fuzhou-psb": "Fuzhou PSB"})
+    assert sentence == "1 service station in 1 country run by Fuzhou PSB, as of 2022-12-31"
+
+
+def test_sentence_plural_and_countries(records):
+    state = FilterState(countries=("ITA", "HRV"))
+    sentence = filters.describe(state, filters.apply(records, state))
+    assert sentence == "5 records in Italy and Croatia"
+
+
+def test_url_round_trip(records):
+    state = FilterState(bureaus=("fuzhou-psb", "mps"), types=("joint_patrol",), countries=("HRV",),
+                        statuses=("ended",), as_of=date(2020, 1, 31), years=(2018, 2022),
+                        search="Zagreb")
+    params = filters.to_query_params(state)
+    allowed = filters.allowed_values(records, ["fuzhou-psb", "mps", "unknown"])
+    assert filters.from_query_params(params, allowed) == state
+
+
+def test_bad_url_values_become_notices_not_errors(records):
+    allowed = filters.allowed_values(records, ["fuzhou-psb", "mps"])
+    params = {"bureau": ["mps", "<script>"], "as_of": "yesterday", "from": "2020", "to": "1999",
+              "colour": "red", "country": "ZZZ"}
+    state = filters.from_query_params(params, allowed)
+    assert state.bureaus == ("mps",)
+    assert state.as_of is None and state.years is None and state.countries == ()
+    assert len(state.notices) == 5
+    assert any("colour" in n for n in state.notices)

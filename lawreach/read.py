@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,14 @@ def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(name, None, None, None, None, "file_format",
                               "a plain-text file; this looks like a spreadsheet workbook "
                               "(Excel/ODS) — save it as 'CSV UTF-8' instead")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]:
+        # UTF-16 ("Unicode Text" from Excel) without a BOM is valid "UTF-8" full of NULs:
+        # catch it here, or every column is reported as unknown.
+        line = raw[: max(raw.find(b"\x00"), 0)].count(b"\n") + 1
+        return None, [Problem(name, f"line {line}", None, None,
+                              raw[:4].hex(" "), "encoding",
+                              "UTF-8 text; this looks like UTF-16 (Excel 'Unicode Text') or a "
+                              "binary file — re-save as 'CSV UTF-8'")]
     try:
         text = raw.decode("utf-8-sig")  # a BOM from spreadsheet tools is harmless: accept it
     except UnicodeDecodeError as exc:
@@ -79,15 +88,24 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
     if text is None:
         return [], problems
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
     except json.JSONDecodeError as exc:
         return [], [Problem(name, f"line {exc.lineno}", None, None, None, "file_format",
                             f"valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")]
+    except RecursionError:
+        # Python's parser recurses per nesting level; a crafted file must not crash `validate`.
+        return [], [Problem(name, None, None, None, None, "file_format",
+                            "JSON of ordinary depth; this file nests arrays or objects thousands "
+                            "of levels deep (corrupt or crafted)")]
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
         doc.get("features"), list
     ):
         return [], [Problem(name, None, None, "type", _short(doc), "file_format",
                             "a GeoJSON FeatureCollection with a 'features' array")]
+    for key in getattr(doc, "duplicates", ()):
+        problems.append(Problem(name, None, None, key, None, "file_format",
+                                f"the key '{key}' once in the FeatureCollection; JSON readers keep only "
+                                "the last one, so everything in the earlier one is lost"))
     records = []
     for index, feature in enumerate(doc["features"]):
         rec = RawRecord(name, f"feature {index}", {})
@@ -100,6 +118,10 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
             rec.problem("properties", _short(props), "file_format", "a properties object")
             continue
         rec.data.update(props)
+        for key_path in _duplicate_keys(feature):
+            rec.problem(key_path, None, "file_format",
+                        "each key once per object; it appears twice and JSON readers silently keep "
+                        "only the last value — keep the right one")
         for clash in ("lon", "lat"):
             if clash in props:
                 rec.problem(clash, props[clash], "unknown_field",
@@ -109,6 +131,33 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
             rec.problem("id", feature["id"], "unique_id",
                         f"the feature id to equal properties.id ({props.get('id')!r})")
     return records, problems
+
+
+class _JsonObject(dict):
+    """A JSON object that remembers keys given more than once (``json`` keeps the last)."""
+
+    duplicates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
+        obj = cls(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            obj.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+        return obj
+
+
+def _duplicate_keys(value: Any, path: str = "") -> list[str]:
+    """Dotted paths of repeated keys anywhere in a feature ("properties.status")."""
+    found: list[str] = []
+    if isinstance(value, _JsonObject):
+        found += [f"{path}{key}" for key in value.duplicates]
+        for key, item in value.items():
+            found += _duplicate_keys(item, f"{path}{key}.")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _duplicate_keys(item, f"{path}{i}.")
+    return [p.removeprefix("properties.") for p in found]
 
 
 def _read_point(rec: RawRecord, geometry: Any) -> None:
@@ -159,23 +208,14 @@ def read_csv(path: Path) -> tuple[list[RawRecord], list[Problem]]:
         problems.append(Problem(name, "line 1", None, column, None, "columns",
                                 "this documented column in the header (it may stay empty per row)"))
     records: list[RawRecord] = []
-    line = 1
-    while True:
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            # An unbalanced quote swallows the rest of the file: report from here on.
-            rest = text.splitlines()[start - 1 :]
-            rec = RawRecord(name, f"line {start}", {})
-            rec.problem(None, None, "csv_shape",
-                        f"balanced double quotes ({exc}); {len(rest)} line(s) from here could "
-                        "not be read")
+    lines = io.StringIO(text, newline="").readlines()
+    for start, row, error in _rows(lines, reader.line_num):
+        if error is not None:
+            first_cell = lines[start - 1].split(",", 1)[0].strip()
+            rec = RawRecord(name, f"line {start}", {"id": first_cell} if first_cell else {})
+            rec.problem(None, None, "csv_shape", error)
             records.append(rec)
-            break
-        line = reader.line_num
+            continue
         if not row or all(not cell.strip() for cell in row):
             continue
         rec = RawRecord(name, f"line {start}", {})
@@ -192,6 +232,59 @@ def read_csv(path: Path) -> tuple[list[RawRecord], list[Problem]]:
             rec.data[column] = cell
         _parse_cells(rec)
     return records, problems
+
+
+MAX_BROKEN_ROWS = 1000  # past this, the file is not the CSV we expect: stop, say so
+
+
+class _Lines:
+    """An iterator over physical lines that can be rewound, for re-reading after an error."""
+
+    def __init__(self, lines: list[str], pos: int) -> None:
+        self.lines, self.pos = lines, pos
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _rows(lines: list[str], header_lines: int) -> Iterator[tuple[int, list[str], str | None]]:
+    """Data rows as (first physical line, cells, error), after the header.
+
+    A row the csv module cannot parse (an unbalanced quote, an oversized cell)
+    is yielded with an error message, and reading resumes on the next physical
+    line, so one stray quote costs one record instead of the rest of the file.
+    ``lines`` are split as the csv module splits them (``readlines`` with newline='').
+    """
+    source = _Lines(lines, header_lines)
+    broken = 0
+    reader = csv.reader(source, strict=True)
+    while True:
+        start = source.pos + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            broken += 1
+            if "field larger than field limit" in str(exc):
+                why = f"cells of at most {csv.field_size_limit()} characters ({exc})"
+            else:
+                why = f"balanced double quotes ({exc})"
+            if broken >= MAX_BROKEN_ROWS:
+                yield start, [], (f"{why}; {MAX_BROKEN_ROWS} rows are broken, so the "
+                                  f"{len(lines) - start} line(s) from here were not read")
+                return
+            yield start, [], f"{why}; line {start} was skipped and reading resumed at the next line"
+            source.pos = start  # resume just after the first line of the broken row
+            reader = csv.reader(source, strict=True)
+            continue
+        yield start, row, None
 
 
 def _parse_cells(rec: RawRecord) -> None:

@@ -10,7 +10,7 @@ Earth boundaries.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,7 +21,17 @@ from lawreach.schema import Record
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
 _TEXT_FIELDS = (
     "name", "name_zh", "name_pinyin", "partner_agency", "programme", "city", "address", "notes",
+    "coordinate_source", "route_id",
 )
+# Free text inside the nested lists: exported CSVs flatten these into cells too.
+_NESTED_TEXT_FIELDS = {"sources": ("title", "publisher", "note"), "history": ("event", "authority")}
+# Rules raised by the model as a whole (no field in the error location): the
+# fields each one is about, so a message still names where to look.
+_MODEL_RULE_FIELDS = {
+    "status_for_type": "status",
+    "route": "route_id/route_order",
+    "bureau_confidence": "bureau_confidence",
+}
 _TYPE_ERRORS = {
     "float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "list_type",
     "string_type", "model_type", "dict_type", "model_attributes_type", "bool_type",
@@ -70,9 +80,10 @@ def looks_like_formula(text: str) -> bool:
 
 def validate_record(raw: RawRecord) -> Record | None:
     """Apply the per-record rules; append problems to ``raw`` and return the model if valid."""
-    for name in _TEXT_FIELDS:
-        value = raw.data.get(name)
-        if isinstance(value, str) and looks_like_formula(value):
+    if any(p.rule == "csv_shape" for p in raw.problems):
+        return None  # cells are misaligned: any further message would name the wrong field
+    for name, value in _text_values(raw.data):
+        if looks_like_formula(value):
             raw.problem(name, value, "formula",
                         "text that does not start with =, +, - or @ (it would run as a "
                         "spreadsheet formula)")
@@ -80,6 +91,35 @@ def validate_record(raw: RawRecord) -> Record | None:
         _collect_model_errors(raw)
         return None
     return _collect_model_errors(raw)
+
+
+def _text_values(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(field path, text) for every free-text value, nested ones as "sources.0.title"."""
+    for name in _TEXT_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            yield name, value
+    for list_name, keys in _NESTED_TEXT_FIELDS.items():
+        items = data.get(list_name)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            for key in keys:
+                value = item.get(key)
+                if isinstance(value, str):
+                    yield f"{list_name}.{i}.{key}", value
+
+
+def _model_level_field(error: dict[str, Any], rule: str) -> tuple[str | None, Any]:
+    """Field and value for an error raised by the model as a whole (empty ``loc``)."""
+    ctx = error.get("ctx") or {}
+    if rule == "date_order":
+        return f"{ctx.get('earlier')}/{ctx.get('later')}", [ctx.get("a"), ctx.get("b")]
+    field = _MODEL_RULE_FIELDS.get(rule)
+    data = error.get("input") if isinstance(error.get("input"), dict) else {}
+    return field, ctx.get("status") if rule == "status_for_type" else data.get(field or "")
 
 
 def _collect_model_errors(raw: RawRecord) -> Record | None:
@@ -94,7 +134,9 @@ def _collect_model_errors(raw: RawRecord) -> Record | None:
             if field in already or (field in ("lon", "lat") and "geometry" in already):
                 continue  # the reader already named this problem more precisely
             value = error.get("input")
-            if isinstance(value, dict | list):
+            if not loc:
+                field, value = _model_level_field(error, rule)
+            if isinstance(value, dict) or (isinstance(value, list) and rule != "date_order"):
                 value = None if rule != "unknown_field" else value
             raw.problem(field, value, rule, _expected(error, rule))
         return None

@@ -82,12 +82,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_INVALID if data.problems else EXIT_OK
 
 
-def cmd_geocode(args: argparse.Namespace) -> int:
-    from lawreach import geocode
-
-    return geocode.run_cli(args.rest)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lawreach", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,10 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts and coverage of the data")
     p.add_argument("path", nargs="?", default=str(DEFAULT_DATA_DIR))
     p.set_defaults(func=cmd_stats)
-    p = sub.add_parser("geocode", help="propose coordinates from the offline gazetteer",
-                       add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_geocode)
+    sub.add_parser("geocode", help="propose coordinates from the offline gazetteer "
+                   "(python -m lawreach geocode --help)")
     try:
         from lawreach import export_cli
     except ImportError:
@@ -113,5 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "geocode":
+        # The geocoder has its own options (--check); argparse REMAINDER would refuse them.
+        from lawreach import geocode
+
+        return geocode.run_cli(argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args)

@@ -91,7 +91,8 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
         doc = json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
     except json.JSONDecodeError as exc:
         return [], [Problem(name, f"line {exc.lineno}", None, None, None, "file_format",
-                            f"valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})")]
+                            f"valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+                            + _json_hint(text, exc))]
     except RecursionError:
         # Python's parser recurses per nesting level; a crafted file must not crash `validate`.
         return [], [Problem(name, None, None, None, None, "file_format",
@@ -131,6 +132,22 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
             rec.problem("id", feature["id"], "unique_id",
                         f"the feature id to equal properties.id ({props.get('id')!r})")
     return records, problems
+
+
+def _json_hint(text: str, exc: json.JSONDecodeError) -> str:
+    """Name the likely cause of a JSON error a contributor would not recognise."""
+    head = text.lstrip()[:200].lower()
+    if head.startswith("<"):
+        kind = "a KML/XML file" if head.startswith("<?xml") or "<kml" in head else "a web page"
+        return f"; this looks like {kind}, not GeoJSON (save the raw .geojson file instead)"
+    if exc.pos >= len(text.rstrip()):
+        return "; the file ends in the middle of the JSON: was it cut off (incomplete download or copy)?"
+    if text[exc.pos : exc.pos + 1] in ("]", "}") and text[: exc.pos].rstrip().endswith(","):
+        return "; remove the comma before this closing bracket (JSON allows no trailing comma)"
+    first_line = text.split("\n", 1)[0]
+    if not head.startswith(("{", "[")) and ("\t" in first_line or "," in first_line):
+        return "; this looks like a table (CSV/TSV), not GeoJSON"
+    return ""
 
 
 class _JsonObject(dict):

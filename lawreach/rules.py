@@ -9,6 +9,7 @@ Earth boundaries.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -36,6 +37,8 @@ _TYPE_ERRORS = {
     "float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "list_type",
     "string_type", "model_type", "dict_type", "model_attributes_type", "bool_type",
 }
+
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 
 PointCheck = Callable[[float, float, str], bool | None]
 
@@ -66,7 +69,22 @@ def _expected(error: dict[str, Any], rule: str) -> str:
     if rule == "coordinates_range":
         hint = " — are lon and lat swapped, or is the point projected (not WGS84)?"
         return error["msg"].replace("Input should be", "a number") + hint
+    value = error.get("input")
+    if rule == "type" and isinstance(value, str) and _DECIMAL_COMMA.match(value.strip()):
+        return "a number with a decimal point (write 20.4573, not 20,4573)"
     return error["msg"]
+
+
+def _misplaced_hint(lon: float, lat: float, country: str, check: PointCheck) -> str:
+    """The likely cause of a point outside its country, tried in order of how often it happens."""
+    if lon == 0 and lat == 0:
+        return " — (0, 0) is where a failed geocoder or an empty cell puts a point"
+    candidates = [((lat, lon), "lon and lat look swapped"), ((-lon, lat), "the sign of lon looks wrong"),
+                  ((lon, -lat), "the sign of lat looks wrong")]
+    for (x, y), why in candidates:
+        if abs(x) <= 180 and abs(y) <= 90 and check(x, y, country):
+            return f" — {why}"
+    return ""
 
 
 def looks_like_formula(text: str) -> bool:
@@ -166,10 +184,7 @@ def cross_check(
         if point_in_country is not None:
             inside = point_in_country(rec.lon, rec.lat, rec.country)
             if inside is False:
-                swapped = None
-                if abs(rec.lat) <= 180 and abs(rec.lon) <= 90:
-                    swapped = point_in_country(rec.lat, rec.lon, rec.country)
-                hint = " — lon and lat look swapped" if swapped else ""
+                hint = _misplaced_hint(rec.lon, rec.lat, rec.country, point_in_country)
                 raw.problem("lon/lat", [rec.lon, rec.lat], "point_in_country",
                             f"a point inside {rec.country} (within 25 km of its border){hint}")
     routes: dict[str, Counter[int]] = defaultdict(Counter)

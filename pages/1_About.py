@@ -1,0 +1,34 @@
+"""About and methodology: what the data is, where it comes from, what labels mean."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from lawreach import about, provenance
+from lawreach.load import DEFAULT_DATA_DIR, load_dataset
+
+DATA_DIR = Path(os.environ.get("LAWREACH_DATA_DIR") or DEFAULT_DATA_DIR)
+
+st.set_page_config(page_title="About lawreach", layout="wide")
+
+
+@st.cache_data(show_spinner="Loading the data…", max_entries=4)
+def page_text(data_dir: str, stamp: tuple) -> str:
+    """The page's Markdown, rebuilt when a data file changes."""
+    data = load_dataset(Path(data_dir))
+    return about.about_markdown(data.records, data.totals, Path(data_dir))
+
+
+def _stamp(data_dir: Path) -> tuple:
+    return tuple((name, (data_dir / name).stat().st_mtime_ns if (data_dir / name).exists() else None)
+                 for name in (*provenance.DATA_FILES, "VERSION", "README.md"))
+
+
+st.sidebar.page_link("app.py", label="Map and data")
+st.sidebar.page_link("pages/1_About.py", label="About and methodology")
+st.title("About and methodology")
+st.markdown(page_text(str(DATA_DIR), _stamp(DATA_DIR)))
+st.caption(provenance.credit_line(DATA_DIR))

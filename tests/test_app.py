@@ -1,0 +1,248 @@
+"""The dashboard under Streamlit's AppTest: filters, URL state, selection, problems.
+
+AppTest runs app.py headless (no browser): widgets can be driven and the deck
+spec read back, but nothing is drawn. A map click is simulated by putting a
+selection into session state, as the browser would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO, feature, write_geojson
+from tests.sample_data import HOSTILE_NAME, station_features, write_sample
+
+APP = str(REPO / "app.py")
+ABOUT_PAGE = "pages/1_About.py"
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory) -> Path:
+    return write_sample(tmp_path_factory.mktemp("app-sample"))
+
+
+@pytest.fixture
+def app(sample_dir, monkeypatch):
+    """An AppTest on the sample data; call .run() after setting params/state."""
+    monkeypatch.setenv("LAWREACH_DATA_DIR", str(sample_dir))
+    st.cache_data.clear()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def table(at: AppTest):
+    return at.dataframe[0].value
+
+
+def deck_spec(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def layer(at: AppTest, layer_id: str) -> dict:
+    return next(x for x in deck_spec(at)["layers"] if x["id"] == layer_id)
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A URL parameter as a list (AppTest gives a single value as a plain string)."""
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def detail_html(at: AppTest) -> str:
+    return "".join(m.value for m in at.markdown if 'class="lr-detail"' in m.value)
+
+
+def test_loads_with_everything_shown(app):
+    at = app.run()
+    assert not at.exception
+    assert metric(at, "Records shown") == "14"
+    assert len(table(at)) == 14
+    assert any(m.value.startswith("### 14 records in 7 countries") for m in at.markdown)
+    # coverage comes from the totals file, not a literal
+    assert any("of 102 reported stations located" in m.value for m in at.markdown)
+    assert len(layer(at, "stations")["data"]) == 7
+    assert not at.error and not at.info  # no problems, no notices
+
+
+def test_bureau_filter_changes_counts_table_map_and_url(app):
+    at = app.run()
+    at.multiselect(key="f_bureau").select("fuzhou-psb").run()
+    assert metric(at, "Records shown") == "3"
+    assert sorted(table(at)["id"]) == ["st-fra-paris-1", "st-ita-rome-1", "st-nld-1"]
+    assert {o["id"] for o in layer(at, "stations")["data"]} == set(table(at)["id"])
+    assert qp(at, "bureau") == ["fuzhou-psb"]
+    assert any("run by Fuzhou PSB" in m.value for m in at.markdown)
+
+
+def test_option_labels_carry_counts(app):
+    at = app.run()
+    labels = at.multiselect(key="f_country").options
+    assert "France (3)" in labels and "Italy (5)" in labels
+
+
+def test_search_type_and_as_of(app):
+    at = app.run()
+    at.text_input(key="f_q").input("bali").run()  # tone marks folded: Bālí
+    assert list(table(at)["id"]) == ["st-fra-paris-1"]
+    at.text_input(key="f_q").input("").run()
+    at.multiselect(key="f_type").select("joint_patrol").run()
+    assert metric(at, "Records shown") == "3"
+    at.date_input(key="f_asof").set_value("2016-05-10").run()
+    assert list(table(at)["id"]) == ["jp-ita-2016-rome"]
+    assert qp(at, "as_of") == ["2016-05-10"]
+
+
+def test_reset_clears_everything(app):
+    at = app.run()
+    at.multiselect(key="f_bureau").select("mps").run()
+    at.text_input(key="f_q").input("Rome").run()
+    assert metric(at, "Records shown") != "14"
+    at.button(key="reset").click().run()
+    assert metric(at, "Records shown") == "14"
+    assert dict(at.query_params) == {}
+
+
+def test_link_restores_filters_and_selection(app):
+    app.query_params["bureau"] = ["mps"]
+    app.query_params["country"] = ["ITA"]
+    app.query_params["sel"] = "jp-ita-2016-rome"
+    app.query_params["zoom"] = "5"
+    app.query_params["lat"] = "42"
+    app.query_params["lon"] = "12"
+    at = app.run()
+    assert not at.exception and not at.info
+    assert at.multiselect(key="f_bureau").value == ["mps"]
+    assert at.multiselect(key="f_country").value == ["ITA"]
+    assert metric(at, "Records shown") == "3"
+    assert "China&#45;Italy joint patrol 2016, Rome" in detail_html(at)
+    view = deck_spec(at)["initialViewState"]
+    assert (view["latitude"], view["longitude"], view["zoom"]) == (42, 12, 5)
+
+
+def test_malformed_link_gives_notices_not_tracebacks(app):
+    app.query_params["bureau"] = ["mps", "<script>"]
+    app.query_params["as_of"] = "2020-13-45"
+    app.query_params["from"] = "abc"
+    app.query_params["zoom"] = "banana"
+    app.query_params["lat"] = "1"
+    app.query_params["lon"] = "2"
+    app.query_params["sel"] = "no-such-record"
+    app.query_params["utm_source"] = "x"
+    at = app.run()
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    for part in ("unknown bureau", "date", "year range", "map position", "selected record",
+                 "utm"):
+        assert part in notices, part
+    assert "<script>" not in notices  # shown escaped
+    assert at.multiselect(key="f_bureau").value == ["mps"]  # the valid part is kept
+    assert "utm_source" not in at.query_params  # the URL is rewritten clean
+
+
+def test_map_selection_opens_the_detail_panel(app):
+    at = app.run()
+    at.session_state["map"] = {"selection": {
+        "indices": {"stations": [1]},
+        "objects": {"stations": [{"id": "st-fra-paris-2", "x": 2.37, "y": 48.86}]}}}
+    at.run()
+    html = detail_html(at)
+    assert "Paris station 2" in html and "Qingtian County PSB" in html
+    assert "Sources (1)" in html and 'href="https://example.org/report"' in html
+    assert qp(at, "sel") == ["st-fra-paris-2"]
+    assert layer(at, "highlight")["data"]  # ringed on the map
+
+
+def test_patrol_circle_offers_each_deployment(app):
+    at = app.run()
+    at.session_state["map"] = {"selection": {"indices": {"patrols": [0]}, "objects": {"patrols": [
+        {"id": "jp-ita-2017-rome", "ids": "jp-ita-2017-rome,jp-ita-2016-rome"}]}}}
+    at.run()
+    (pick,) = at.selectbox
+    assert pick.options == ["China-Italy joint patrol 2017, Rome", "China-Italy joint patrol 2016, Rome"]
+    assert "2017, Rome" in detail_html(at)
+    pick.select_index(1).run()
+    assert "2016, Rome" in detail_html(at)
+
+
+def test_table_row_selects_the_record(app):
+    at = app.run()
+    row = list(table(at)["id"]).index("st-ita-prato-1")
+    at.session_state["table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert "Prato station" in detail_html(at)
+
+
+def test_forged_selection_is_ignored(app):
+    at = app.run()
+    at.session_state["map"] = {"selection": {"objects": {"stations": [{"id": "<img src=x>"}]}}}
+    at.run()
+    assert not at.exception and detail_html(at) == ""
+
+
+def test_hostile_record_text_is_escaped_in_the_panel(app):
+    at = app.run()
+    at.session_state["map"] = {"selection": {"objects": {"stations": [{"id": "st-deu-hostile"}]}}}
+    at.run()
+    html = detail_html(at)
+    assert html and "<img" not in html and "<script" not in html and "javascript:" not in html
+    assert HOSTILE_NAME not in html
+
+
+def test_filter_change_keeps_the_map_view(app):
+    at = app.run()
+    before = deck_spec(at)["initialViewState"]
+    at.multiselect(key="f_country").select("FRA").run()
+    assert deck_spec(at)["initialViewState"] == before  # the user's pan/zoom survives
+    at.button(key="fit").click().run()
+    after = deck_spec(at)["initialViewState"]
+    assert after["zoom"] > before["zoom"]
+    assert 0 < after["longitude"] < 5 and 47 < after["latitude"] < 51
+    assert "zoom" in at.query_params
+
+
+def test_data_problems_banner_and_valid_records_still_shown(sample_dir, tmp_path, monkeypatch):
+    broken = write_sample(tmp_path / "broken")
+    features = station_features()
+    features.append(feature(dict(features[0]["properties"], id="st-bad-1", country="XXX")))
+    features.append({"type": "Feature", "geometry": None, "properties": {"id": "st-bad-2"}})
+    write_geojson(broken / "stations.geojson", features)
+    monkeypatch.setenv("LAWREACH_DATA_DIR", str(broken))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    (banner,) = at.error
+    assert "2 record(s) could not be used" in banner.value and "14 valid records" in banner.value
+    assert "st-bad-1" in at.code[0].value and "country" in at.code[0].value
+    assert metric(at, "Records shown") == "14"
+
+
+def test_missing_data_folder_is_a_banner_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAWREACH_DATA_DIR", str(tmp_path / "nowhere"))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.error and metric(at, "Records shown") == "0"
+
+
+def test_about_page(sample_dir, monkeypatch):
+    monkeypatch.setenv("LAWREACH_DATA_DIR", str(sample_dir))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(ABOUT_PAGE).run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    from lawreach.schema import CONFIDENCES, PRECISIONS, STATUSES
+
+    for key in (*STATUSES, *PRECISIONS, *CONFIDENCES):
+        assert f"`{key}`" in text, key
+    for heading in ("## Known gaps", "## Licence", "## How to cite", "## Data version"):
+        assert heading in text
+    assert "CC BY 4.0" in text and "2026-01-01+" in text

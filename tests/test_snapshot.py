@@ -72,7 +72,9 @@ def test_png_dimensions_are_exactly_preset_times_scale(export_dir, dataset, pres
 def _near(image: np.ndarray, x: float, y: float, radius: int, rgb: tuple[int, int, int]) -> bool:
     h, w = image.shape[:2]
     xi, yi = int(round(x)), int(round(y))
-    window = image[max(0, yi - radius):min(h, yi + radius + 1), max(0, xi - radius):min(w, xi + radius + 1), :3]
+    rows = slice(max(0, yi - radius), min(h, yi + radius + 1))
+    cols = slice(max(0, xi - radius), min(w, xi + radius + 1))
+    window = image[rows, cols, :3]
     distance = np.abs(window.astype(int) - np.array(rgb)).sum(axis=2)
     return bool((distance <= 30).any())
 

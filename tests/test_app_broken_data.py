@@ -95,6 +95,11 @@ def assert_banner_and_valid_records(at: AppTest, data_dir: Path, expected_ids: s
         assert str(problem) in listing
     assert metric(at, "Records shown") == str(len(expected_ids))
     assert set(at.dataframe[0].value["id"]) == expected_ids
+    records = data.records
+    stations = set(records.loc[records["activity_type"] == "service_station", "id"])
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    on_map = {o["id"] for x in spec["layers"] if x["id"] == "stations" for o in x["data"]}
+    assert on_map == stations
 
 
 @pytest.mark.parametrize("corpus_file", APP_CASES)

@@ -57,8 +57,11 @@ BASE_DPI = 96
 SCALES = (1, 2, 4)
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 FORMATS = tuple(MIME)
-# Country-level records must not pose as precise points: they are drawn hollow.
+# Country-level records must not pose as precise points: they are drawn hollow;
+# region-level ones pale. The same encoding as the map (layers.PRECISION_FILL_ALPHA).
 HOLLOW_PRECISIONS = frozenset({"country"})
+PALE_PRECISIONS = frozenset({"region"})
+PALE_ALPHA = 0.45
 WORLD_EXTENT = (-180.0, 180.0, -58.0, 84.0)  # Antarctica is left out unless room is spare
 MARKER_PT = {"^": 9.0, "D": 6.5, "s": 7.0}  # optical size correction per shape
 DEFAULT_MARKER_PT = 8.0
@@ -345,12 +348,13 @@ def _build(
         shape = style.TYPE_MARKERS.get(rec.get("activity_type"), "o")
         size = MARKER_PT.get(shape, DEFAULT_MARKER_PT)
         hollow = rec.get("location_precision") in HOLLOW_PRECISIONS
+        pale = rec.get("location_precision") in PALE_PRECISIONS
         dx, dy = offsets[position]
         transform = ax.transData + ScaledTranslation(dx / 72, dy / 72, fig.dpi_scale_trans)
         ax.add_line(Line2D(
             [rec["lon"]], [rec["lat"]], linestyle="none", marker=shape, markersize=size,
-            markerfacecolor="white" if hollow else _rgb(colour),
-            markeredgecolor=_rgb(colour) if hollow else "white",
+            markerfacecolor="white" if hollow else _rgb(colour, PALE_ALPHA if pale else None),
+            markeredgecolor=_rgb(colour) if hollow or pale else "white",
             markeredgewidth=1.8 if hollow else 0.7, zorder=4, transform=transform,
             gid=f"record-{rec['id']}",
         ))
@@ -455,14 +459,20 @@ def _legend_entries(
         noun = TYPE_NOUNS.get(kind, (kind, kind))[1]
         rows.append(("item", {"marker": style.TYPE_MARKERS.get(kind, "o"), "markerfacecolor": "#666666",
                               "markeredgecolor": "white"}, f"{noun[:1].upper()}{noun[1:]} ({types[kind]})"))
-    hollow = records["location_precision"].isin(HOLLOW_PRECISIONS)
-    if hollow.any():
+    precision = records["location_precision"]
+    hollow, pale = precision.isin(HOLLOW_PRECISIONS), precision.isin(PALE_PRECISIONS)
+    if hollow.any() or pale.any():
         rows.append(("heading", None, "Location"))
-        if (~hollow).any():
+        if (~hollow & ~pale).any():
             rows.append(("item", {"marker": "o", "markerfacecolor": "#666666",
                                   "markeredgecolor": "white"}, "Address, street or city"))
-        rows.append(("item", {"marker": "o", "markerfacecolor": "white", "markeredgecolor": "#666666",
-                              "markeredgewidth": 1.8}, "Country only (point is approximate)"))
+        if pale.any():
+            rows.append(("item", {"marker": "o", "markerfacecolor": _rgb((102, 102, 102), PALE_ALPHA),
+                                  "markeredgecolor": "#666666"}, "Region only"))
+        if hollow.any():
+            rows.append(("item", {"marker": "o", "markerfacecolor": "white",
+                                  "markeredgecolor": "#666666", "markeredgewidth": 1.8},
+                         "Country only (point is approximate)"))
     if route_drawn or arcs:
         rows.append(("heading", None, "Lines"))
     if route_drawn:

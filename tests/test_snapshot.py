@@ -120,8 +120,10 @@ def test_svg_has_exactly_one_marker_per_record(export_dir, dataset):
     _save("snapshot-all-slide.svg", svg.encode())
 
 
-def test_country_precision_records_are_hollow(export_dir, dataset):
+def test_country_precision_records_are_hollow_and_region_ones_pale(export_dir, dataset):
     filtered, meta = _view(export_dir, dataset, FilterState())
+    filtered = filtered.copy()
+    filtered.loc[filtered["id"] == "st-ita-prato-1", "location_precision"] = "region"
     snap = snapshot.build(filtered, dataset.bureaus, meta)
     hollow = dict(zip(snap.points["id"], snap.points["hollow"], strict=True))
     assert hollow["st-bra-country-1"] is True or hollow["st-bra-country-1"] == np.True_
@@ -129,6 +131,9 @@ def test_country_precision_records_are_hollow(export_dir, dataset):
     svg = snapshot.render(snap, "svg").decode()
     group = svg.split('<g id="record-st-bra-country-1">', 1)[1].split("</g>", 1)[0]
     assert "fill: #ffffff" in group and "stroke: #aaaaaa" in group
+    pale = svg.split('<g id="record-st-ita-prato-1">', 1)[1].split("</g>", 1)[0]
+    assert "fill: #0072b2; fill-opacity: 0.45" in pale
+    assert "Region only" in svg and "Country only" in svg
 
 
 def test_svg_and_pdf_are_byte_identical_and_svg_matches_saved_file(export_dir, dataset):

@@ -310,7 +310,7 @@ def alt_text(filtered: pd.DataFrame, sentence: str) -> str:
 
 
 def map_area(filtered: pd.DataFrame, sentence: str) -> None:
-    top = st.columns([1, 1, 3])
+    top = st.columns([1.4, 1, 2.6])
     if top[0].button("Fit map to results", key="fit", width="stretch",
                      help="Zoom and pan the map to show every record in the filter."):
         set_view(view.fit(filtered))

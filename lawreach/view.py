@@ -15,7 +15,7 @@ import pandas as pd
 
 from lawreach.layers import DEFAULT_VIEW
 
-MIN_ZOOM, MAX_ZOOM = 0.5, 14.0
+MIN_ZOOM, MAX_ZOOM = 0.0, 14.0
 SINGLE_POINT_ZOOM = 9.0
 # The map size in CSS pixels that fitting assumes: the map column is 640-900 px
 # wide depending on the window, so fit the narrow case.

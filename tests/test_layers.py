@@ -103,7 +103,7 @@ def test_arcs_from_home_bureau_to_each_located_station(sample, prepared):
     stations = prepared[prepared["activity_type"] == "service_station"]
     known = stations[stations["operating_bureau"] != "unknown"]
     assert len(arcs) == len(known) == 6  # Prato's bureau is unknown: no arc
-    fuzhou = [a for a in arcs if a["s"] == [119.306, 26.061]]
+    fuzhou = [a for a in arcs if (a["a"], a["b"]) == (119.306, 26.061)]
     assert len(fuzhou) == 3
 
 

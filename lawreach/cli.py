@@ -73,12 +73,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"  all station records: {len(stations)}, located to a city or finer: {located}, "
           f"country/region only: {len(stations) - located}")
     if not data.totals.empty:
-        print("\nTotals stated by the reports:")
+        print("\nTotals stated by the reports, against the station records in the data:")
         for _, row in data.totals.iterrows():
             figures = ", ".join(f"{int(row[c])} {c}" for c in ("stations", "countries", "cities")
                                 if c in row and row[c] == row[c])
-            who = row.get("report") or row.get("bureau") or ""
-            print(f"  {row['id']:<34} {who:<26} {figures} (as of {row.get('as_of') or '?'})")
+            who = row.get("bureau") or row.get("country") or row.get("report") or ""
+            in_data = coverage.records_for_total(stations, row)
+            print(f"  {row['id']:<30} {row['scope']:<8} {who:<26} stated: {figures} "
+                  f"(as of {row.get('as_of') or '?'}); in data: {len(in_data)}")
     return EXIT_INVALID if data.problems else EXIT_OK
 
 

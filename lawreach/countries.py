@@ -40,9 +40,11 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-BASEMAP_PATH = (
-    Path(__file__).resolve().parent.parent / "data" / "basemap" / "countries-110m.geojson"
-)
+BASEMAP_DIR = Path(__file__).resolve().parent.parent / "data" / "basemap"
+BASEMAP_PATH = BASEMAP_DIR / "countries-110m.geojson"
+# Points are checked against the finer 1:50m boundaries: at 1:110m Madeira, Malta
+# and many small islands are missing, so a true point there would look wrong.
+CHECK_PATH = BASEMAP_DIR / "countries-50m.geojson"
 
 DEFAULT_TOLERANCE_KM = 25.0
 
@@ -52,8 +54,8 @@ def _basemap_text() -> str:
     return BASEMAP_PATH.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def countries() -> gpd.GeoDataFrame:
+@lru_cache(maxsize=2)
+def countries(path: Path = BASEMAP_PATH) -> gpd.GeoDataFrame:
     """All basemap countries as a GeoDataFrame indexed by ISO 3166-1 alpha-3.
 
     The file is read once per process: the app and the validation tests call the
@@ -61,7 +63,7 @@ def countries() -> gpd.GeoDataFrame:
     their index value is missing. Look them up by the ``name`` column instead.
     Treat the frame as read-only, because it is shared.
     """
-    frame = gpd.read_file(BASEMAP_PATH)
+    frame = gpd.read_file(path)
     if frame.crs is None:  # RFC 7946 GeoJSON is WGS 84 by definition
         frame = frame.set_crs(4326)
     return frame.set_index("iso_a3", drop=False)
@@ -71,14 +73,14 @@ def _key(iso3: str) -> str:
     return iso3.strip().upper()
 
 
-def country_shape(iso3: str) -> BaseGeometry | None:
+def country_shape(iso3: str, path: Path = BASEMAP_PATH) -> BaseGeometry | None:
     """The (multi)polygon for an ISO alpha-3 code, or None if the basemap has none.
 
     None covers two cases: a country too small to appear at 1:110m, and a code that
     is not a country at all. A caller that must tell the two apart can check the
     code with pycountry.
     """
-    frame = countries()
+    frame = countries(path)
     key = _key(iso3)
     if key not in frame.index:
         return None
@@ -110,7 +112,7 @@ def distance_to_country_km(lon: float, lat: float, iso3: str) -> float | None:
     Returns None when the country has no polygon in the basemap.
     """
     _check_lon_lat(lon, lat)
-    geom = country_shape(iso3)
+    geom = country_shape(iso3, CHECK_PATH)
     if geom is None:
         return None
     point = shapely.Point(lon, lat)
@@ -127,7 +129,7 @@ def distance_to_country_km(lon: float, lat: float, iso3: str) -> float | None:
         # Nothing within 3 degrees of latitude and longitude, so the point is far
         # off. The great-circle distance to the nearest vertex found in degrees is
         # accurate enough for a report.
-        geom = country_shape(iso3)
+        geom = country_shape(iso3, CHECK_PATH)
         nearest = shapely.shortest_line(point, geom).coords[-1]
         return _haversine_km(lon, lat, nearest[0], nearest[1])
     local = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +R=6371008.8 +units=m")
@@ -154,13 +156,14 @@ def point_in_country(
 ) -> bool | None:
     """Is (lon, lat) in the country, or within ``tolerance_km`` of it?
 
-    The tolerance exists because the 1:110m coastline is simplified: Dubrovnik or
+    Checked against the 1:50m boundaries. The tolerance exists because even that
+    coastline is simplified: Dubrovnik or
     Valletta can sit a few km outside their country's polygon. 25 km absorbs that,
     while a point on the wrong continent is thousands of km off. Pass 0 for a
     strict test.
 
     Returns None ("cannot check") when the basemap has no polygon for ``iso3``,
-    e.g. Malta or Tuvalu at 1:110m. A caller should report that, not fail.
+    (a few micro-states even at 1:50m). A caller should report that, not fail.
     Raises ValueError for coordinates that are not a valid lon/lat pair.
     """
     if tolerance_km < 0:
@@ -181,7 +184,9 @@ def representative_point(iso3: str) -> tuple[float, float] | None:
     scaled by cos(latitude), which roughly corrects for the shrinking of
     meridians towards the poles.
     """
-    geom = country_shape(iso3)
+    # Taken from the finer check boundaries, so the point also passes the
+    # point-in-country rule with no tolerance (a 1:110m point can be offshore at 1:50m).
+    geom = country_shape(iso3, CHECK_PATH) or country_shape(iso3)
     if geom is None:
         return None
 

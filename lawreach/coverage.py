@@ -55,3 +55,18 @@ def counts_by(records: pd.DataFrame, column: str) -> pd.Series:
     values = records[column].fillna("(none)")
     counted = values.value_counts()
     return counted.sort_index().sort_values(ascending=False, kind="stable")
+
+
+def records_for_total(stations: pd.DataFrame, total: pd.Series) -> pd.DataFrame:
+    """The station records a stated total counts: by bureau, country and/or report."""
+    chosen = stations
+    if total.get("bureau"):
+        chosen = chosen[chosen["operating_bureau"] == total["bureau"]]
+    if total.get("country"):
+        chosen = chosen[chosen["country"] == total["country"]]
+    report = total.get("report")
+    if report == "110-overseas-2022":
+        chosen = chosen[chosen["report"] == report]
+    elif report:
+        chosen = chosen[chosen["report"].isin(SD_REPORTS)]  # the later report includes the first
+    return chosen

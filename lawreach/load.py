@@ -17,7 +17,7 @@ import pandas as pd
 from lawreach.problems import Problem
 from lawreach.read import RawRecord, read_csv, read_geojson
 from lawreach.rules import PointCheck, cross_check, validate_record
-from lawreach.schema import RECORD_FIELDS, Record
+from lawreach.schema import CONFIDENCES, RECORD_FIELDS, REPORTS, Record
 
 STATIONS_FILE = "stations.geojson"
 PATROLS_FILE = "patrols.csv"
@@ -73,7 +73,7 @@ def load_dataset(
     problems: list[Problem] = []
     bureaus, bureau_problems = read_bureaus(data_dir / BUREAUS_FILE)
     problems += bureau_problems
-    totals = read_totals(data_dir / TOTALS_FILE, problems)
+    totals = read_totals(data_dir / TOTALS_FILE, problems, set(bureaus["id"]))
 
     raws: list[RawRecord] = []
     in_files: dict[str, int] = {}
@@ -183,14 +183,51 @@ def read_bureaus(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     return pd.DataFrame(good, columns=list(BUREAU_COLUMNS)), problems
 
 
-def read_totals(path: Path, problems: list[Problem]) -> pd.DataFrame:
-    """Totals stated by the reports (e.g. 102 stations), kept as data for coverage."""
+TOTAL_SCOPES = ("report", "bureau", "country")
+
+
+def read_totals(path: Path, problems: list[Problem], bureau_ids: set[str] | None = None) -> pd.DataFrame:
+    """Totals stated by the reports (e.g. 102 stations), kept as data for coverage.
+
+    Each row is checked like a record (vocabularies, http(s) link, numbers); a bad
+    row is reported and left out, as records are.
+    """
     if not path.exists():
         problems.append(Problem(path.name, None, None, None, None, "file_read",
                                 "the reported totals file reported_totals.csv"))
         return pd.DataFrame()
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    keep = []
+    for index, row in frame.iterrows():
+        found = _check_total(row, path.name, f"line {index + 2}", bureau_ids)
+        problems.extend(found)
+        keep.append(not found)
+    frame = frame[keep].reset_index(drop=True)
     for column in ("stations", "countries", "cities"):
         if column in frame:
             frame[column] = pd.to_numeric(frame[column].replace("", None), errors="coerce")
     return frame
+
+
+def _check_total(row: pd.Series, file: str, where: str, bureau_ids: set[str] | None) -> list[Problem]:
+    """The rules for one row of reported_totals.csv."""
+    found: list[Problem] = []
+    rid = row.get("id") or None
+
+    def bad(field: str, value: object, rule: str, expected: str) -> None:
+        found.append(Problem(file, where, rid, field, value, rule, expected))
+
+    if row.get("scope") not in TOTAL_SCOPES:
+        bad("scope", row.get("scope"), "vocabulary", "one of: " + ", ".join(TOTAL_SCOPES))
+    if row.get("report") and row["report"] not in REPORTS:
+        bad("report", row["report"], "vocabulary", "one of: " + ", ".join(REPORTS))
+    if row.get("bureau") and bureau_ids is not None and row["bureau"] not in bureau_ids:
+        bad("bureau", row["bureau"], "bureau", "an id from bureaus.csv")
+    if row.get("confidence") not in CONFIDENCES:
+        bad("confidence", row.get("confidence"), "vocabulary", "one of: " + ", ".join(CONFIDENCES))
+    if row.get("url") and not row["url"].startswith(("http://", "https://")):
+        bad("url", row["url"], "url_scheme", "an http(s) URL")
+    for column in ("stations", "countries", "cities"):
+        if row.get(column) and not row[column].isdigit():
+            bad(column, row[column], "type", "a whole number, or empty when not stated")
+    return found

@@ -1,4 +1,4 @@
-"""Rebuild ``data/basemap/countries-110m.geojson`` from the npm package world-atlas.
+"""Rebuild ``data/basemap/countries-{110m,50m}.geojson`` from the npm package world-atlas.
 
 The app must draw its map with no network access, so the country polygons ship
 in the repository as a generated file. This script is how that file was made;
@@ -50,15 +50,16 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 PACKAGE = "world-atlas@2.0.2"
-TOPOJSON_NAME = "countries-110m.json"
+SCALES = ("110m", "50m")  # 110m draws the map; 50m checks points (it keeps Madeira, Malta …)
 PRECISION_DEGREES = 1e-4
 DECIMALS = 4
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = REPO_ROOT / "data" / "basemap" / "countries-110m.geojson"
+OUTPUT_DIR = REPO_ROOT / "data" / "basemap"
 
 
-def fetch_topojson(workdir: Path) -> Path:
-    """Download the pinned npm tarball with ``npm pack`` and extract the 110m file."""
+def fetch_topojson(workdir: Path, scale: str = "110m") -> Path:
+    """Download the pinned npm tarball with ``npm pack`` and extract one scale's file."""
+    topojson_name = f"countries-{scale}.json"
     subprocess.run(
         ["npm", "pack", PACKAGE, "--silent"],
         cwd=workdir,
@@ -69,9 +70,9 @@ def fetch_topojson(workdir: Path) -> Path:
     if len(tarballs) != 1:
         raise RuntimeError(f"expected one world-atlas tarball, found {tarballs}")
     with tarfile.open(tarballs[0]) as tar:
-        member = tar.getmember(f"package/{TOPOJSON_NAME}")
+        member = tar.getmember(f"package/{topojson_name}")
         tar.extractall(workdir, members=[member], filter="data")
-    return workdir / "package" / TOPOJSON_NAME
+    return workdir / "package" / topojson_name
 
 
 def iso_codes(numeric_id: Any) -> tuple[str | None, str | None]:
@@ -159,11 +160,13 @@ def _round(value: Any) -> Any:
     return 0.0 if rounded == 0 else rounded  # no "-0.0" in the file
 
 
-def build(topojson_path: Path) -> dict[str, Any]:
+def build(topojson_path: Path, omit: tuple[str, ...] = ()) -> dict[str, Any]:
     """Read the TopoJSON and return the cleaned FeatureCollection as a dict."""
     frame = gpd.read_file(topojson_path, layer="countries").set_crs(4326)
     features = []
     for row in frame.itertuples(index=False):
+        if row.name in omit:
+            continue
         geom = fix_geometry(row.geometry)
         if geom.is_empty:
             raise RuntimeError(f"{row.name}: geometry became empty")
@@ -202,16 +205,23 @@ def check(collection: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR)
+    parser.add_argument("--scale", choices=SCALES, action="append",
+                        help="which scale(s) to build (default: all)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        collection = build(fetch_topojson(Path(tmp)))
-    check(collection)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(collection, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    args.output.write_text(text + "\n", encoding="utf-8")
-    size_kb = args.output.stat().st_size / 1024
-    print(f"wrote {len(collection['features'])} features, {size_kb:.0f} KB to {args.output}")
+    for scale in args.scale or SCALES:
+        with tempfile.TemporaryDirectory() as tmp:
+            # The 50m file only checks points; Antarctica (no records, and a polar ring
+            # that does not touch 180 exactly at this scale) is left out of it.
+            omit = () if scale == "110m" else ("Antarctica",)
+            collection = build(fetch_topojson(Path(tmp), scale), omit)
+        check(collection)
+        output = args.output_dir / f"countries-{scale}.geojson"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(collection, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        output.write_text(text + "\n", encoding="utf-8")
+        size_kb = output.stat().st_size / 1024
+        print(f"wrote {len(collection['features'])} features, {size_kb:.0f} KB to {output}")
     return 0
 
 

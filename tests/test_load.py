@@ -69,3 +69,14 @@ def test_validate_single_file(mini_dir, station, capsys):
 
 def test_validate_missing_path(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nope")]) == 2
+
+
+def test_bad_totals_row_is_reported_not_used(mini_dir):
+    with (mini_dir / "reported_totals.csv").open("a", encoding="utf-8") as handle:
+        handle.write("bad-row,planet,,,,many,,,2022,T,P,2022,javascript:x,sure,\n")
+    data = load_dataset(mini_dir)
+    assert {(p.file, p.record, p.field) for p in data.problems} == {
+        ("reported_totals.csv", "line 3", "scope"), ("reported_totals.csv", "line 3", "stations"),
+        ("reported_totals.csv", "line 3", "url"), ("reported_totals.csv", "line 3", "confidence"),
+    }
+    assert list(data.totals["id"]) == ["pp-total"]

@@ -42,6 +42,7 @@ import pandas as pd
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
@@ -240,10 +241,6 @@ def _wrap(text: str, width_in: float, size_pt: float, max_lines: int | None = No
     return lines
 
 
-def _overlaps(box: Bbox, others: list[Bbox]) -> bool:
-    return any(box.overlaps(other) for other in others)
-
-
 # --- building ---------------------------------------------------------------------
 
 
@@ -333,8 +330,10 @@ def _build(
     for spine in ax.spines.values():
         spine.set_edgecolor("#bbbbbb")
         spine.set_linewidth(0.6)
-    ax.add_patch(PathPatch(basemap_path(), facecolor=_rgb(style.BASEMAP_FILL),
-                           edgecolor=_rgb(style.BASEMAP_LINE), linewidth=0.4, zorder=1, gid="basemap"))
+    # add_artist, not add_patch: the limits are set, and add_patch would walk every
+    # vertex of the basemap to update data limits (a quarter of the build time).
+    ax.add_artist(PathPatch(basemap_path(), facecolor=_rgb(style.BASEMAP_FILL),
+                            edgecolor=_rgb(style.BASEMAP_LINE), linewidth=0.4, zorder=1, gid="basemap"))
 
     if arcs:
         _draw_arcs(ax, records, homes)
@@ -409,7 +408,7 @@ def _draw_arcs(ax, records: pd.DataFrame, homes: Mapping[str, tuple[float, float
             vertices += [(hx, hy), (cx, cy), (lon, lat)]
             codes += [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3]
         colour = style.bureau_colour(str(bureau))
-        ax.add_patch(PathPatch(MplPath(vertices, codes), facecolor="none",
+        ax.add_artist(PathPatch(MplPath(vertices, codes), facecolor="none",
                                edgecolor=_rgb(colour, 0.45), linewidth=0.9, zorder=2,
                                gid=f"arcs-{bureau}"))
         ax.add_line(Line2D([hx], [hy], linestyle="none", marker="*", markersize=11,
@@ -573,49 +572,52 @@ def _place_labels(
     fig: Figure, ax, canvas: FigureCanvasAgg, records: pd.DataFrame, points: pd.DataFrame,
     preset: Preset,
 ) -> list[tuple[str, Bbox]]:
-    """Greedy city labels: biggest cities first, kept only where they collide with nothing."""
+    """Greedy city labels: biggest cities first, kept only where they collide with nothing.
+
+    Boxes are in pixels at 1x from the top left; collisions are tested with numpy
+    against every marker box and every label already placed.
+    """
     renderer = canvas.get_renderer()
     height_px = preset.height_px
-    frame = records.assign(x=points["x"].to_numpy(), y=points["y"].to_numpy())
-    frame = frame[~frame["location_precision"].isin(HOLLOW_PRECISIONS) & frame["city"].notna()]
-    if frame.empty:
-        return []
-    markers = [Bbox.from_bounds(x - 6, y - 6, 12, 12) for x, y in zip(points["x"], points["y"], strict=True)]
+    xs, ys = points["x"].to_numpy(dtype=float), points["y"].to_numpy(dtype=float)
+    half = 6.0  # marker box half-size in px
     m = ax.get_window_extent(renderer)
-    inside = Bbox.from_extents(m.x0 + 3, height_px - m.y1 + 3, m.x1 - 3, height_px - m.y0 - 3)
-    groups = []
-    for (city, _country), group in frame.groupby(["city", "country"], sort=True):
-        groups.append((len(group), str(city), group["x"].mean(), group["y"].mean(),
-                       float(np.hypot(group["x"] - group["x"].mean(), group["y"] - group["y"].mean()).max())))
-    groups.sort(key=lambda g: (-g[0], g[1]))
+    inside = (m.x0 + 3, height_px - m.y1 + 3, m.x1 - 3, height_px - m.y0 - 3)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, (city, country, precision) in enumerate(zip(
+            records["city"], records["country"], records["location_precision"], strict=True)):
+        if precision in HOLLOW_PRECISIONS or is_missing(city):
+            continue
+        groups.setdefault((str(city), str(country)), []).append(index)
+    order = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    font = FontProperties(family=mpl.rcParams["font.family"], size=8.0)
+    _, line_h, _ = renderer.get_text_width_height_descent("Ag", font, ismath=False)
     placed: list[tuple[str, Bbox]] = []
-    size = 8.0
-    for n, city, cx, cy, spread in groups:
-        text = city if n == 1 else f"{city} ({n})"
-        probe = fig.text(0, 0, text, fontsize=size, parse_math=False)
-        ext = probe.get_window_extent(renderer)
-        probe.remove()
-        tw, th = ext.width, ext.height
-        reach = spread + 10  # clear of the marker box (6 px) and the padding (2 px)
-        candidates = [
-            (cx + reach, cy - th / 2, "left", "center"),
-            (cx - reach - tw, cy - th / 2, "right", "center"),
-            (cx - tw / 2, cy - reach - th, "center", "bottom"),
-            (cx - tw / 2, cy + reach, "center", "top"),
-        ]
-        for x0, y0, _ha, _va in candidates:
-            box = Bbox.from_bounds(x0, y0, tw, th)
-            padded = box.padded(2)
-            if not (inside.containsx(box.x0) and inside.containsx(box.x1)
-                    and inside.containsy(box.y0) and inside.containsy(box.y1)):
+    boxes = np.empty((0, 4))  # placed labels: x0, y0, x1, y1
+    for (city, _country), members in order:
+        cx, cy = float(xs[members].mean()), float(ys[members].mean())
+        spread = float(np.hypot(xs[members] - cx, ys[members] - cy).max())
+        text = city if len(members) == 1 else f"{city} ({len(members)})"
+        tw, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
+        th = line_h
+        reach = spread + half + 4  # clear of the marker box and the padding
+        for x0, y0 in ((cx + reach, cy - th / 2), (cx - reach - tw, cy - th / 2),
+                       (cx - tw / 2, cy - reach - th), (cx - tw / 2, cy + reach)):
+            x1, y1 = x0 + tw, y0 + th
+            if x0 < inside[0] or y0 < inside[1] or x1 > inside[2] or y1 > inside[3]:
                 continue
-            if _overlaps(padded, markers) or _overlaps(padded, [b for _, b in placed]):
+            px0, py0, px1, py1 = x0 - 2, y0 - 2, x1 + 2, y1 + 2
+            if np.any((xs + half > px0) & (xs - half < px1) & (ys + half > py0) & (ys - half < py1)):
                 continue
-            fig.text(x0 / BASE_DPI / fig.get_figwidth(), 1 - (y0 + th) / height_px, text,
-                     fontsize=size, va="bottom", ha="left", parse_math=False, color="#222222",
+            if len(boxes) and np.any((boxes[:, 2] > px0) & (boxes[:, 0] < px1)
+                                     & (boxes[:, 3] > py0) & (boxes[:, 1] < py1)):
+                continue
+            fig.text(x0 / BASE_DPI / fig.get_figwidth(), 1 - y1 / height_px, text,
+                     fontproperties=font, va="bottom", ha="left", parse_math=False, color="#222222",
                      zorder=5, gid=f"label-{len(placed) + 1}",
                      path_effects=[withStroke(linewidth=2.5, foreground="white")])
-            placed.append((text, box))
+            placed.append((text, Bbox.from_extents(x0, y0, x1, y1)))
+            boxes = np.vstack([boxes, [x0, y0, x1, y1]])
             break
     return placed
 

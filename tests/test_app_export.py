@@ -110,3 +110,76 @@ def test_no_records_disables_the_buttons(data_dir, downloads):
     assert all(b.disabled for b in at.get("download_button"))
     assert downloads == {}, "a disabled button registers no generator"
     assert "nothing to export" in at.info[0].value
+
+
+# --- in a real browser: the dashboard itself, clicked -------------------------------
+
+
+@pytest.mark.browser
+def test_dashboard_buttons_download_files(data_dir, tmp_path):
+    """Streamlit's real deferred-download path: click, and a file arrives."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.conftest import REPO, under_ci
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        if under_ci():
+            pytest.fail(f"{chromium} is required under CI")
+        pytest.skip(f"{chromium} not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = (tmp_path / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=dict(os.environ, LAWREACH_DATA_DIR=str(data_dir)), stdout=log,
+        stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    remote: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "_stcore/health", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "streamlit did not start"
+                time.sleep(0.3)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium),
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
+                      "--disable-background-networking"])
+            context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                (base, "data:", "blob:")) else (remote.append(route.request.url), route.abort()))
+            page = context.new_page()
+            page.goto(base + "?country=ITA")
+            buttons = page.locator('[data-testid="stDownloadButton"] button')
+            buttons.first.wait_for(timeout=90_000)
+            got = {}
+            for label in ("PNG", "CSV"):
+                with page.expect_download(timeout=60_000) as download:
+                    buttons.filter(has_text=label).first.click()
+                got[label] = Path(download.value.path()).read_bytes()
+                assert download.value.suggested_filename.startswith("lawreach-ita-")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        log.close()
+    assert struct.unpack(">II", got["PNG"][16:24]) == (2560, 1440)
+    (ARTIFACTS / "app-download-ita.png").write_bytes(got["PNG"])
+    rows = list(csv.DictReader(io.StringIO(got["CSV"].decode("utf-8-sig"))))
+    assert [r["country"] for r in rows] == ["ITA"] * 4
+    assert remote == []

@@ -189,3 +189,21 @@ def test_suggested_name():
         "lawreach-qingtian-county-psb-ita-2026-01-15.png")
     assert export_data.slug("../../etc/passwd") == "etc-passwd"
     assert export_data.slug("重庆") == "all"
+
+
+def test_real_data_round_trips_through_geojson_and_csv(tmp_path):
+    """The bundled data: every valid record exports, and re-loads unchanged."""
+    from tests.conftest import DATA
+
+    data = load_dataset(DATA)
+    meta = ExportMeta.for_data(DATA, "all records", export_date=EXPORT_DATE)
+    out = tmp_path / "all.geojson"
+    out.write_bytes(to_geojson(data.records, meta))
+    for name in ("bureaus.csv", "reported_totals.csv"):
+        shutil.copy(DATA / name, tmp_path / name)
+    again = load_dataset(tmp_path, record_files=[out])
+    assert again.problems == []
+    assert again.records["id"].tolist() == data.records["id"].tolist()
+    for column in ("name", "name_zh", "lon", "lat", "status", "sources", "history", "route_order"):
+        assert again.records[column].astype(str).tolist() == data.records[column].astype(str).tolist()
+    assert len(_read_csv(to_csv(data.records, meta))) == len(data.records)

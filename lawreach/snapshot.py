@@ -50,7 +50,7 @@ from matplotlib.patheffects import withStroke
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from lawreach import provenance, style
-from lawreach.countries import countries
+from lawreach.countries import BASEMAP_PATH, CHECK_PATH, countries
 from lawreach.export_data import ExportMeta, is_missing
 from lawreach.filters import TYPE_NOUNS
 
@@ -66,6 +66,7 @@ PALE_ALPHA = 0.45
 WORLD_EXTENT = (-180.0, 180.0, -58.0, 84.0)  # Antarctica is left out unless room is spare
 MARKER_PT = {"^": 9.0, "D": 6.5, "s": 7.0}  # optical size correction per shape
 DEFAULT_MARKER_PT = 8.0
+FINE_MAX_SPAN = 60.0  # degrees of longitude: narrower views use the 1:50m boundaries
 _RC: dict[str, Any] = {
     "svg.hashsalt": "lawreach",
     "svg.fonttype": "none",  # titles stay editable text in Inkscape, Illustrator, PowerPoint
@@ -122,13 +123,16 @@ class Snapshot:
 # --- basemap --------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def basemap_path() -> MplPath:
-    """All country rings as one compound path: one patch draws fastest."""
+def _rings_path(geometries) -> MplPath:
+    """Country rings as one compound path: one patch draws fastest."""
     vertices: list[np.ndarray] = []
     codes: list[np.ndarray] = []
-    for geom in countries().geometry:
+    for geom in geometries:
+        if geom is None or geom.is_empty:
+            continue
         for polygon in shapely.get_parts(geom):
+            if polygon.geom_type != "Polygon":
+                continue  # clipping can leave a stray line or point on the edge
             for ring in (polygon.exterior, *polygon.interiors):
                 xy = np.asarray(ring.coords)
                 if len(xy) < 3:
@@ -137,7 +141,38 @@ def basemap_path() -> MplPath:
                 ring_codes[0], ring_codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
                 vertices.append(xy)
                 codes.append(ring_codes)
+    if not vertices:
+        return MplPath(np.zeros((0, 2)))
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+@lru_cache(maxsize=2)
+def _country_geometries(fine: bool) -> np.ndarray:
+    path = CHECK_PATH if fine and CHECK_PATH.exists() else BASEMAP_PATH
+    return np.asarray(countries(path).geometry.values, dtype=object)
+
+
+@lru_cache(maxsize=1)
+def _world_path() -> MplPath:
+    return _rings_path(_country_geometries(False))
+
+
+def basemap_path(extent: tuple[float, float, float, float] | None = None) -> MplPath:
+    """The basemap for a view: the 1:110m map's countries, cut to the extent.
+
+    Zoomed in (less than ``FINE_MAX_SPAN`` degrees wide) the 1:50m boundaries
+    that ship for the point-in-country check are used instead: at 1:110m Italy
+    has no Sicily worth the name, and a print page shows it. Cutting to the
+    extent keeps SVG and PDF files small.
+    """
+    if extent is None:
+        return _world_path()
+    x0, x1, y0, y1 = extent
+    if x1 - x0 >= 300:
+        return _world_path()
+    geometries = _country_geometries(x1 - x0 <= FINE_MAX_SPAN)
+    clipped = shapely.clip_by_rect(geometries, x0 - 1, y0 - 1, x1 + 1, y1 + 1)
+    return _rings_path(clipped)
 
 
 # --- geometry helpers -------------------------------------------------------------
@@ -332,7 +367,7 @@ def _build(
         spine.set_linewidth(0.6)
     # add_artist, not add_patch: the limits are set, and add_patch would walk every
     # vertex of the basemap to update data limits (a quarter of the build time).
-    ax.add_artist(PathPatch(basemap_path(), facecolor=_rgb(style.BASEMAP_FILL),
+    ax.add_artist(PathPatch(basemap_path(extent), facecolor=_rgb(style.BASEMAP_FILL),
                             edgecolor=_rgb(style.BASEMAP_LINE), linewidth=0.4, zorder=1, gid="basemap"))
 
     if arcs:

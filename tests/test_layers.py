@@ -194,3 +194,19 @@ def test_legend_names_each_bureau_escaped(sample, prepared):
     assert "&lt;b&gt;MPS&lt;/b&gt;" in legend and "<b>MPS" not in legend
     assert "Qingtian County PSB" in legend and "Unknown" in legend
     assert style.hex_colour(style.BUREAU_COLOURS["qingtian-psb"]) in legend
+
+
+def test_bundled_data_deck_stays_small_and_fast():
+    """Guard: the real data's deck is well under the browser's comfort zone."""
+    from lawreach.load import DEFAULT_DATA_DIR
+
+    data = load_dataset(DEFAULT_DATA_DIR)
+    if data.records.empty:
+        pytest.skip("no bundled data yet")
+    prepared = layers.prepare(data.records, data.bureaus)
+    text = layers.build_deck(prepared, data.bureaus).to_json()
+    assert len(text.encode()) < 2_000_000
+    spec = by_id(json.loads(text))
+    drawn = sum(len(spec[i]["data"]) for i in ("stations", "sites", "mekong"))
+    patrols = sum(o["n"] for o in spec["patrols"]["data"])
+    assert drawn + patrols == len(data.records)  # every valid record is on the map

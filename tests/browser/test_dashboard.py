@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 
+from lawreach import layers
+from lawreach.load import DEFAULT_DATA_DIR, load_dataset
 from tests.browser.helpers import (
+    MAP_CANVAS,
     map_pixels,
     metric_value,
     no_exceptions,
@@ -58,3 +64,32 @@ def test_bureau_filter_changes_count_and_link_restores_it(page, new_context, app
         has_text="Operating bureau").inner_text()
     assert label.rsplit(" (", 1)[0] in chip_text
     assert no_exceptions(fresh)
+
+
+def _isolated_station(data_dir: Path | None):
+    """A service station with no other record near it (so a click at its point hits it)."""
+    data = load_dataset(data_dir or DEFAULT_DATA_DIR)
+    frame = layers.prepare(data.records, data.bureaus)
+    xs, ys = frame["x"].to_numpy(float), frame["y"].to_numpy(float)
+    for i in np.flatnonzero((frame["activity_type"] == "service_station").to_numpy()):
+        others = np.hypot(xs - xs[i], ys - ys[i])
+        others[i] = np.inf
+        if others.min() > 1.0:
+            return frame.iloc[i]
+    pytest.skip("no isolated service station in the data")
+
+
+def test_clicking_a_marker_opens_its_detail_panel(page, app_url):
+    record = _isolated_station(Path(os.environ["LAWREACH_DATA_DIR"])
+                               if os.environ.get("LAWREACH_DATA_DIR") else None)
+    # a link centred on the record: it sits in the middle of the map
+    page.goto(f"{app_url}?lat={record['y']}&lon={record['x']}&zoom=9")
+    wait_for_script(page)
+    assert map_pixels(page, min_marker=5)["marker"] >= 5
+    box = page.locator(MAP_CANVAS).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    panel = page.locator(".lr-detail")
+    panel.wait_for(timeout=30_000)
+    assert record["name"] in panel.inner_text()
+    page.wait_for_url(f"**sel={record['id']}**")
+    assert no_exceptions(page)

@@ -246,3 +246,20 @@ def test_about_page(sample_dir, monkeypatch):
     for heading in ("## Known gaps", "## Licence", "## How to cite", "## Data version"):
         assert heading in text
     assert "CC BY 4.0" in text and "2026-01-01+" in text
+
+
+def test_no_results_is_calm(app):
+    at = app.run()
+    at.text_input(key="f_q").input("no such place anywhere").run()
+    assert not at.exception
+    assert metric(at, "Records shown") == "0" and len(table(at)) == 0
+    at.button(key="fit").click().run()  # fitting nothing falls back to the world view
+    assert not at.exception
+
+
+def test_layer_toggles_remove_layers(app):
+    at = app.run()
+    at.checkbox(key="layer_arcs").uncheck().run()
+    at.checkbox(key="layer_stations").uncheck().run()
+    ids = [x["id"] for x in deck_spec(at)["layers"]]
+    assert "arcs" not in ids and "stations" not in ids and "patrols" in ids

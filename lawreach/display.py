@@ -33,6 +33,7 @@ PRECISION_FILL_ALPHA: dict[str, int] = {
     "address": 235, "street": 235, "city": 235, "region": 110, "country": 0,
 }
 OUTLINE_DARK = (35, 35, 35)
+RING_WIDTH = 2.5  # outline of a hollow (country-level) ring, whatever the type
 TOOLTIP_FIELDS = ("t_name", "t_kind", "t_place", "t_more")
 # String columns the layers read on every pass (kept as numpy object arrays).
 OBJECT_COLUMNS = ("id", "activity_type", "operating_bureau", "city", "country", "partner_agency",
@@ -145,7 +146,7 @@ def prepare(records: pd.DataFrame, bureaus: pd.DataFrame) -> pd.DataFrame:
     width = types.map(lambda t: type_style.get(t, {"line": 1})["line"]).astype(float)
     # a hollow ring needs a visible stroke whatever the type
     frame["line_width"] = np.where(frame["location_precision"] == "country",
-                                   np.maximum(width, 2.5), width)
+                                   np.maximum(width, RING_WIDTH), width)
 
     # Tooltip texts (raw; escaped later only for the standalone HTML).
     frame["t_name"] = frame["name"].astype(str)

@@ -43,6 +43,7 @@ from lawreach.countries import basemap_geojson
 from lawreach.display import (
     DISPLAY_DP,
     OUTLINE_DARK,
+    RING_WIDTH,
     TOOLTIP_FIELDS,
     ensure_prepared,
     prepare,
@@ -110,21 +111,44 @@ def _tips(cols: Columns, mask: np.ndarray, escape: bool) -> list[list[str]]:
     return out
 
 
-def _point_rows(cols: Columns, mask: np.ndarray, escape: bool) -> list[dict[str, Any]]:
-    """Layer data for one point layer: short keys, plain Python values."""
+def _point_rows(cols: Columns, mask: np.ndarray, escape: bool, sized: bool = False
+                ) -> list[dict[str, Any]]:
+    """Layer data for one point layer: short keys, plain Python values.
+
+    ``sized`` adds per-object radius ``r`` and line width ``w`` (layers that mix
+    activity types); other layers take them as layer constants, which keeps the
+    per-object dicts, the pass and the JSON smaller.
+    """
     name, kind, place, more = _tips(cols, mask, escape)
+    ids, xs, ys = cols["id"][mask].tolist(), cols["x"][mask].tolist(), cols["y"][mask].tolist()
+    fills, lines = cols["fill"][mask].tolist(), cols["line"][mask].tolist()
+    if not sized:
+        return [
+            {"id": i, "x": x, "y": y, "fill": f, "line": ln,
+             "t_name": a, "t_kind": b, "t_place": c, "t_more": d}
+            for i, x, y, f, ln, a, b, c, d in zip(ids, xs, ys, fills, lines, name, kind, place,
+                                                   more, strict=True)
+        ]
     return [
         {"id": i, "x": x, "y": y, "fill": f, "line": ln, "r": r, "w": w,
          "t_name": a, "t_kind": b, "t_place": c, "t_more": d}
         for i, x, y, f, ln, r, w, a, b, c, d in zip(
-            cols["id"][mask].tolist(), cols["x"][mask].tolist(), cols["y"][mask].tolist(),
-            cols["fill"][mask].tolist(), cols["line"][mask].tolist(),
-            cols["radius"][mask].tolist(), cols["line_width"][mask].tolist(),
-            name, kind, place, more, strict=True)
+            ids, xs, ys, fills, lines, cols["radius"][mask].tolist(),
+            cols["line_width"][mask].tolist(), name, kind, place, more, strict=True)
     ]
 
 
-def _point_layer(layer_id: str, data: list[dict[str, Any]]) -> pdk.Layer:
+def _point_layer(layer_id: str, data: list[dict[str, Any]], activity_type: str | None = None
+                 ) -> pdk.Layer:
+    """A clickable point layer. With ``activity_type`` the radius and outline are that
+    type's constants (and a hollow ring, fill alpha 0, gets a thicker outline);
+    without it every object carries its own ``r`` and ``w``."""
+    if activity_type is None:
+        radius, width = "r", "w"
+    else:
+        look = style.TYPE_MAP_STYLE.get(activity_type, {"radius": 6, "line": 1})
+        radius = look["radius"]
+        width = f"fill[3] == 0 ? {max(look['line'], RING_WIDTH)} : {look['line']}"
     return pdk.Layer(
         "ScatterplotLayer",
         data=data,
@@ -136,8 +160,8 @@ def _point_layer(layer_id: str, data: list[dict[str, Any]]) -> pdk.Layer:
         get_position="[x, y]",
         get_fill_color="fill",
         get_line_color="line",
-        get_radius="r",
-        get_line_width="w",
+        get_radius=radius,
+        get_line_width=width,
         radius_units="'pixels'",
         line_width_units="'pixels'",
         radius_min_pixels=3,
@@ -292,7 +316,7 @@ def mekong_layers(cols: Columns, escape: bool) -> list[pdk.Layer]:
         joint_rounded=True,
         cap_rounded=True,
     )
-    return [route_layer, _point_layer("mekong", _point_rows(cols, mask, escape))]
+    return [route_layer, _point_layer("mekong", _point_rows(cols, mask, escape), "riverine_patrol")]
 
 
 def highlight_layer(cols: Columns, selected: str | None) -> pdk.Layer:
@@ -346,10 +370,10 @@ def build_layers(
         layers += mekong_layers(cols, escape_html)
     if "sites" in on:
         layers.append(_point_layer("sites", _point_rows(cols, np.isin(types, SITE_TYPES),
-                                                        escape_html)))
+                                                        escape_html, sized=True)))
     if "stations" in on:
         layers.append(_point_layer("stations", _point_rows(cols, types == "service_station",
-                                                           escape_html)))
+                                                           escape_html), "service_station"))
     layers.append(highlight_layer(cols, selected))
     return layers
 

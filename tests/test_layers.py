@@ -67,16 +67,19 @@ def test_stations_coloured_by_bureau_and_precision(sample, prepared):
     ring = stations["st-nld-1"]
     assert ring["fill"][3] == 0
     assert ring["line"] == [*style.BUREAU_COLOURS["fuzhou-psb"], 255]
-    assert ring["w"] >= 2.5
+    # the ring's outline is thicker: a layer expression on the fill's alpha
+    width = by_id(spec_of(layers.build_deck(prepared, sample.bureaus)))["stations"]["getLineWidth"]
+    assert width == "@@=fill[3] == 0 ? 2.5 : 1"
 
 
 def test_types_differ_by_size_not_only_colour(sample, prepared):
     spec = by_id(spec_of(layers.build_deck(prepared, sample.bureaus)))
-    station = spec["stations"]["data"][0]
+    station = (spec["stations"]["getRadius"], 1)
+    assert station == (style.TYPE_MAP_STYLE["service_station"]["radius"], 1)
     training = spec["sites"]["data"][0]
     assert training["id"] == "tr-slb-honiara"
-    assert (training["r"], training["w"]) != (station["r"], station["w"])
-    assert min(o["r"] for o in spec["patrols"]["data"]) > station["r"]
+    assert (training["r"], training["w"]) == (8, 2)  # bigger, thicker outline
+    assert min(o["r"] for o in spec["patrols"]["data"]) > station[0]
 
 
 def test_colocated_records_are_spread_for_display_only(sample, prepared):

@@ -17,7 +17,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ARTIFACTS
-from tests.export_fixtures import write_export_dir
+from tests.export_fixtures import require_chromium, with_chromium, write_export_dir
 
 
 def export_page(data_dir: str, country: str = "ITA") -> None:
@@ -125,15 +125,9 @@ def test_dashboard_buttons_download_files(data_dir, tmp_path):
     import time
     import urllib.request
 
-    from tests.conftest import REPO, under_ci
+    from tests.conftest import REPO
 
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        if under_ci():
-            pytest.fail(f"{chromium} is required under CI")
-        pytest.skip(f"{chromium} not found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+    require_chromium()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -155,11 +149,8 @@ def test_dashboard_buttons_download_files(data_dir, tmp_path):
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None, "streamlit did not start"
                 time.sleep(0.3)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(chromium),
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
-                      "--disable-background-networking"])
+
+        def click_downloads(browser) -> dict[str, bytes]:
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
                 (base, "data:", "blob:")) else (remote.append(route.request.url), route.abort()))
@@ -173,12 +164,15 @@ def test_dashboard_buttons_download_files(data_dir, tmp_path):
                     buttons.filter(has_text=label).first.click()
                 got[label] = Path(download.value.path()).read_bytes()
                 assert download.value.suggested_filename.startswith("lawreach-ita-")
-            browser.close()
+            return got
+
+        got = with_chromium(click_downloads)
     finally:
         server.terminate()
         server.wait(timeout=15)
         log.close()
     assert struct.unpack(">II", got["PNG"][16:24]) == (2560, 1440)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "app-download-ita.png").write_bytes(got["PNG"])
     rows = list(csv.DictReader(io.StringIO(got["CSV"].decode("utf-8-sig"))))
     assert [r["country"] for r in rows] == ["ITA"] * 4

@@ -24,12 +24,9 @@ from lawreach import export_html, style
 from lawreach.export_data import ExportMeta
 from lawreach.filters import FilterState, apply, describe
 from lawreach.load import load_dataset
-from tests.conftest import ARTIFACTS, under_ci
-from tests.export_fixtures import BREAKOUT_NAME, EXPORT_DATE, XSS_NAME, write_export_dir
+from tests.conftest import ARTIFACTS
+from tests.export_fixtures import BREAKOUT_NAME, EXPORT_DATE, XSS_NAME, with_chromium, write_export_dir
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
-                 "--disable-background-networking"]
 AMSTERDAM = (4.9041, 52.3676)  # the record named XSS_NAME
 
 
@@ -83,20 +80,6 @@ def test_csp_allows_only_the_pages_own_scripts(page_file):
 # --- in a real browser ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if under_ci():
-            pytest.fail(f"{CHROMIUM} is required under CI")
-        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
 def _canvas_pixels(page) -> np.ndarray:
     png = page.locator("#deck-container canvas").screenshot()
     return (imread(io.BytesIO(png))[..., :3] * 255).round().astype(np.int16)
@@ -107,7 +90,11 @@ def _share_near(image: np.ndarray, rgb, tol: int) -> float:
 
 
 @pytest.mark.browser
-def test_html_draws_offline_and_runs_nothing_planted(browser, page_file):
+def test_html_draws_offline_and_runs_nothing_planted(page_file):
+    with_chromium(lambda browser: _check_page(browser, page_file))
+
+
+def _check_page(browser, page_file: Path) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 800})
     remote: list[str] = []
     dialogs: list[str] = []

@@ -112,9 +112,12 @@ def prepare(records: pd.DataFrame, bureaus: pd.DataFrame) -> pd.DataFrame:
     x = frame["lon"].to_numpy(dtype=float).copy()
     y = frame["lat"].to_numpy(dtype=float).copy()
     single = (frame["activity_type"] != "joint_patrol").to_numpy()
+    sharing = np.ones(len(frame), dtype=int)  # records drawn around the same true point
     if single.any():
         sx, sy = spread_offsets(frame["lon"][single], frame["lat"][single], frame["id"][single])
         x[single], y[single] = sx, sy
+        points = frame.loc[single, ["lon", "lat"]].round(DISPLAY_DP)
+        sharing[single] = points.groupby(["lon", "lat"])["lon"].transform("size").to_numpy()
     frame["x"], frame["y"] = np.round(x, DISPLAY_DP), np.round(y, DISPLAY_DP)
 
     names = dict(zip(bureaus["id"], bureaus["name"], strict=False)) if len(bureaus) else {}
@@ -156,7 +159,10 @@ def prepare(records: pd.DataFrame, bureaus: pd.DataFrame) -> pd.DataFrame:
     frame["t_kind"] = (types.map(lambda t: _label(ACTIVITY_TYPES, t)) + " · "
                        + frame["bureau_name"].astype(str))
     place = np.where(city.str.len() > 0, city + ", " + country, country)
-    frame["t_place"] = pd.Series(place, index=frame.index) + " (located to " + precision + ")"
+    shared_note = np.where(sharing > 1, np.char.add(np.char.add("; ", sharing.astype(str)),
+                                                    " records share this point"), "")
+    frame["t_place"] = (pd.Series(place, index=frame.index) + " (located to " + precision
+                        + pd.Series(shared_note, index=frame.index) + ")")
     frame["t_more"] = [
         _dates(s, e, r) + " · " + _text(st).replace("_", " ")
         for s, e, r, st in zip(frame["start_date"], frame["end_date"], frame["first_reported"],

@@ -96,6 +96,9 @@ def test_colocated_records_are_spread_for_display_only(sample, prepared):
     assert set(paris["lon"]) == {PARIS[0]} and set(paris["lat"]) == {PARIS[1]}
     alone = prepared.set_index("id").loc["st-ita-rome-1"]
     assert (alone["x"], alone["y"]) == (alone["lon"], alone["lat"])
+    # the tooltip says so
+    assert set(paris["t_place"]) == {"Paris, France (located to city; 3 records share this point)"}
+    assert alone["t_place"] == "Rome, Italy (located to city)"
     # deterministic
     again = layers.prepare(sample.records, sample.bureaus)
     assert again["x"].tolist() == prepared["x"].tolist()

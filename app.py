@@ -410,6 +410,7 @@ st.title("China's overseas police presence")
 st.caption(detail.escape_markdown(provenance.credit_line(DATA_DIR)))
 for notice in ss.get("_notices", []):
     st.info(detail.escape_markdown(notice))
+ss["_notices"] = []  # said once: the next interaction clears them
 problems_banner(data)
 st.markdown(f"### {detail.escape_markdown(sentence)}")
 cover = coverage.station_coverage(records, data.totals)

@@ -145,6 +145,8 @@ def test_malformed_link_gives_notices_not_tracebacks(app):
     assert "<script>" not in notices  # shown escaped
     assert at.multiselect(key="f_bureau").value == ["mps"]  # the valid part is kept
     assert "utm_source" not in at.query_params  # the URL is rewritten clean
+    at.run()
+    assert not at.info  # said once, not on every rerun
 
 
 def test_map_selection_opens_the_detail_panel(app):

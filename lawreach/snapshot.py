@@ -63,7 +63,7 @@ FORMATS = tuple(MIME)
 HOLLOW_PRECISIONS = frozenset({"country"})
 PALE_PRECISIONS = frozenset({"region"})
 PALE_ALPHA = 0.45
-WORLD_EXTENT = (-180.0, 180.0, -58.0, 84.0)  # Antarctica is left out unless room is spare
+WORLD_EXTENT = (-183.0, 183.0, -58.0, 84.0)  # 3° spare keeps a marker at ±180 whole; no Antarctica
 MARKER_PT = {"^": 9.0, "D": 6.5, "s": 7.0}  # optical size correction per shape
 DEFAULT_MARKER_PT = 8.0
 FINE_MAX_SPAN = 60.0  # degrees of longitude: narrower views use the 1:50m boundaries
@@ -193,7 +193,8 @@ def frame_extent(
     globe. When the box is taller (or wider) than the records need, the limits
     grow; they never pass the poles or wrap more than 360 degrees.
     """
-    if world or len(lons) == 0:
+    whole = world or len(lons) == 0
+    if whole:
         x0, x1, y0, y1 = WORLD_EXTENT
     else:
         x0, x1 = float(np.min(lons)), float(np.max(lons))
@@ -201,7 +202,13 @@ def frame_extent(
         pad_x = max(0.12 * (x1 - x0), 1.5)
         pad_y = max(0.12 * (y1 - y0), 1.5)
         x0, x1, y0, y1 = x0 - pad_x, x1 + pad_x, y0 - pad_y, y1 + pad_y
-    lat_lo, lat_hi = (-90.0, 90.0) if world or len(lons) == 0 else (-85.0, 85.0)
+        if x1 - x0 >= 300.0:  # records around the globe: show all longitudes, as the world view
+            # A few degrees beyond the antimeridian keep a marker there (Fiji) whole.
+            x0 = min(-180.0, float(np.min(lons)) - 3.0)
+            x1 = max(180.0, float(np.max(lons)) + 3.0)
+            whole = True
+    lat_lo, lat_hi = (-90.0, 90.0) if whole else (-85.0, 85.0)
+    y0, y1 = max(y0, lat_lo), min(y1, lat_hi)
     want = box_h / box_w
     for _ in range(3):  # the cos factor depends on the latitudes chosen: iterate
         k = 1.0 / math.cos(math.radians(min(abs((y0 + y1) / 2), 75.0)))
@@ -216,9 +223,9 @@ def frame_extent(
         else:
             grow = (dy * k / want - dx) / 2
             x0, x1 = x0 - grow, x1 + grow
-            if x1 - x0 > 360.0:
+            if x1 - x0 > 366.0:
                 mid = (x0 + x1) / 2
-                x0, x1 = mid - 180.0, mid + 180.0
+                x0, x1 = mid - 183.0, mid + 183.0
     return x0, x1, y0, y1
 
 

@@ -217,3 +217,14 @@ def test_bad_arguments_raise(export_dir, dataset):
         snapshot.render(snap, "png", 3)
     with pytest.raises(ValueError, match="format"):
         snapshot.render(snap, "gif", 1)
+
+
+def test_records_around_the_globe_stay_whole_inside_the_frame(export_dir, dataset):
+    filtered, meta = _view(export_dir, dataset, FilterState())
+    filtered = filtered.copy()
+    filtered.loc[filtered["id"] == "st-ita-rome-1", ["lon", "lat"]] = (178.44, -18.14)  # Suva
+    filtered.loc[filtered["id"] == "st-ita-prato-1", ["lon", "lat"]] = (-149.57, -17.53)  # Papeete
+    for world in (False, True):
+        snap = snapshot.build(filtered, dataset.bureaus, meta, world=world)
+        inner = snap.map_box.padded(-6)  # a marker's radius: no marker is cut by the frame
+        assert all(inner.contains(p.x, p.y) for p in snap.points.itertuples()), world

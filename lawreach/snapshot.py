@@ -232,9 +232,11 @@ def frame_extent(
 def _fit_box(
     box: tuple[float, float, float, float], extent: tuple[float, float, float, float]
 ) -> tuple[float, float, float, float]:
-    """Shrink the map box (inches: left, bottom, w, h) to the extent's shape, centred.
+    """Shrink the map box (inches: left, bottom, w, h) to the extent's shape.
 
-    Only needed when the limits were clamped at the poles or at 360 degrees.
+    Only needed when the limits were clamped at the poles or at 360 degrees. The
+    box keeps its top (under the subtitle) and is centred across; the legend
+    follows it.
     """
     left, bottom, w, h = box
     x0, x1, y0, y1 = extent
@@ -242,7 +244,7 @@ def _fit_box(
     ratio = (y1 - y0) * k / (x1 - x0)
     if ratio < h / w:
         new_h = w * ratio
-        return left, bottom + (h - new_h) / 2, w, new_h
+        return left, bottom + h - new_h, w, new_h
     new_w = h / ratio
     return left + (w - new_w) / 2, bottom, new_w, h
 
@@ -412,7 +414,7 @@ def _build(
     if preset.legend == "right":
         panel = (left + box_w + gap, footer_top, legend_w, header_bottom - footer_top)
     else:
-        panel = (margin, footer_top, text_w, map_box[1] - gap - footer_top)
+        panel = (margin, footer_top, text_w, bottom - gap - footer_top)
     legend_box = _draw_legend(fig, cols, legend_pt, panel)
     snap = Snapshot(
         figure=fig, preset=preset, meta=meta, extent=extent,
@@ -489,10 +491,19 @@ def _legend_entries(
     order = sorted(counts.index, key=lambda b: (-counts[b], names.get(b, b)))
     if order:
         rows.append(("heading", None, "Operating bureau"))
+    # Minor agencies share one grey (style.OTHER_BUREAU): one legend row names them all.
+    others = [b for b in order if style.bureau_colour(b) == style.OTHER_BUREAU]
     for bureau in order:
+        if bureau in others[1:]:
+            continue
         colour = _rgb(style.bureau_colour(bureau))
+        if bureau in others and len(others) > 1:
+            listed = "; ".join(f"{names.get(b) or b} ({counts[b]})" for b in others)
+            text = f"Other agencies ({sum(counts[b] for b in others)}): {listed}"
+        else:
+            text = f"{names.get(bureau) or bureau} ({counts[bureau]})"
         rows.append(("item", {"marker": "o", "markerfacecolor": colour, "markeredgecolor": "white"},
-                     f"{names.get(bureau) or bureau} ({counts[bureau]})"))
+                     text))
     types = records["activity_type"].value_counts()
     if len(types):
         rows.append(("heading", None, "Activity type"))

@@ -1,0 +1,350 @@
+"""Load test: N concurrent browser sessions against one local dashboard.
+
+Not a unit test: run it by hand to size a deployment (docs/deploy.md).
+
+    .venv/bin/python scripts/load_test.py --sessions 10
+
+It starts ``streamlit run app.py`` on a free localhost port (or uses ``--url``),
+launches one headless Chromium (Debian's ``/usr/bin/chromium``) and drives N
+browser contexts at once, each a separate viewer with its own websocket
+session, through the journey a reader makes:
+
+1. open the page and wait for the map to be drawn;
+2. filter by an operating bureau (each session picks a different one);
+3. select a record (a row of the table) and wait for the detail panel;
+4. set the "as of" date and wait for the map;
+5. reset the filters, and repeat from 2 for ``--rounds`` rounds.
+
+"Updated map" means the "Records shown" tile shows the new count *and* the
+pixels of the map canvas changed: the user sees the new map, not just new
+numbers. The run is bounded: ``--rounds`` per session, a timeout per step and
+``--deadline`` for the whole run, after which unfinished sessions are counted
+as errors. Every request outside localhost is blocked. All traffic stays on
+this machine.
+
+Prints sessions completed, errors, and p50/p95 of each step's latency; the
+headline figure is "filter change -> updated map".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-quic",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync",
+]
+MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+AS_OF = "2022-12-31"
+POLL_S = 0.05
+
+# A cheap fingerprint of what the map shows: the deck canvas scaled to 96x60 and hashed.
+CANVAS_HASH_JS = """
+() => {
+  const src = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+  if (!src || !src.width || !src.height) return null;
+  const c = document.createElement('canvas');
+  c.width = 96; c.height = 60;
+  const g = c.getContext('2d');
+  g.drawImage(src, 0, 0, 96, 60);
+  const d = g.getImageData(0, 0, 96, 60).data;
+  let h = 0, painted = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3]) painted++;
+    h = (Math.imul(h, 31) + d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 17 * d[i + 3]) >>> 0;
+  }
+  return painted > 100 ? h : null;
+}
+"""
+METRIC_JS = """
+(label) => {
+  for (const tile of document.querySelectorAll('[data-testid="stMetric"]')) {
+    if (tile.innerText.includes(label)) {
+      const v = tile.querySelector('[data-testid="stMetricValue"]');
+      return v ? v.innerText.trim() : null;
+    }
+  }
+  return null;
+}
+"""
+
+
+@dataclass
+class Results:
+    """Latencies per step (seconds), completed sessions and error messages."""
+
+    steps: dict[str, list[float]] = field(default_factory=dict)
+    completed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, step: str, seconds: float) -> None:
+        self.steps.setdefault(step, []).append(seconds)
+
+
+class StepTimeout(Exception):
+    pass
+
+
+async def _until(predicate, timeout_s: float, what: str):
+    """Poll an async predicate until it returns something truthy."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = await predicate()
+        if value:
+            return value
+        await asyncio.sleep(POLL_S)
+    raise StepTimeout(f"timed out after {timeout_s:.0f}s waiting for {what}")
+
+
+async def _metric(page) -> str | None:
+    return await page.evaluate(METRIC_JS, "Records shown")
+
+
+async def _map_hash(page):
+    return await page.evaluate(CANVAS_HASH_JS)
+
+
+async def _map_updated(page, before_metric: str | None, before_hash, timeout_s: float) -> None:
+    """Wait until the record count changed and the canvas shows different pixels."""
+    async def changed():
+        metric, digest = await _metric(page), await _map_hash(page)
+        return metric not in (None, before_metric) and digest not in (None, before_hash)
+
+    await _until(changed, timeout_s, "the map to update")
+
+
+async def _idle(page, timeout_s: float) -> None:
+    """Wait until Streamlit is not running the script (status widget gone, twice)."""
+    async def idle():
+        if await page.locator('[data-testid="stStatusWidget"]').count():
+            return False
+        await asyncio.sleep(0.2)
+        return await page.locator('[data-testid="stStatusWidget"]').count() == 0
+
+    await _until(idle, timeout_s, "the script to finish")
+
+
+async def _check_page(page) -> None:
+    if await page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("the page shows an exception")
+
+
+async def journey(browser, url: str, index: int, rounds: int, step_timeout: float,
+                  results: Results) -> None:
+    """One viewer: open, then `rounds` x (filter, select, as-of, reset)."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1300})
+
+    async def offline(route, request):
+        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
+        if request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            await route.continue_()
+        else:
+            await route.abort()
+
+    await context.route("**/*", offline)
+    page = await context.new_page()
+    page.set_default_timeout(step_timeout * 1000)
+    try:
+        start = time.monotonic()
+        await page.goto(url)
+        await page.wait_for_selector(MAP_CANVAS, timeout=step_timeout * 1000)
+        await _until(lambda: _map_hash(page), step_timeout, "the first map")
+        await _idle(page, step_timeout)
+        results.add("open -> map drawn", time.monotonic() - start)
+        for round_ in range(rounds):
+            await _filter_bureau(page, index + round_, step_timeout, results)
+            await _select_record(page, round_ % 5, step_timeout, results)
+            await _as_of(page, step_timeout, results)
+            await _reset(page, step_timeout)
+            await _check_page(page)
+        results.completed += 1
+    except Exception as exc:  # one broken session must not stop the others
+        results.errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        await context.close()
+
+
+async def _filter_bureau(page, pick: int, timeout_s: float, results: Results) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Operating bureau")
+    await box.locator("input").click()
+    options = page.locator('[role="option"]')
+    count = await options.count()
+    labels = [await options.nth(i).inner_text() for i in range(count)]
+    choices = [i for i, text in enumerate(labels) if text.rstrip().endswith(")")]
+    if not choices:
+        raise RuntimeError("no bureau options")
+    before_metric, before_hash = await _metric(page), await _map_hash(page)
+    start = time.monotonic()
+    await options.nth(choices[pick % len(choices)]).click()
+    await page.keyboard.press("Escape")
+    await _map_updated(page, before_metric, before_hash, timeout_s)
+    results.add("filter change -> updated map", time.monotonic() - start)
+    await _idle(page, timeout_s)
+
+
+async def _select_record(page, row: int, timeout_s: float, results: Results) -> None:
+    """Tick a table row (a different one each round: the table keeps its last selection)."""
+    grid = page.locator('[data-testid="stDataFrame"]')
+    await grid.scroll_into_view_if_needed()
+    box = await grid.bounding_box()
+    if not box:
+        raise RuntimeError("no table")
+    start = time.monotonic()
+    # the row-selection checkbox (header ~37 px, rows ~35 px high)
+    await page.mouse.click(box["x"] + 17, box["y"] + 37 + 35 * row + 17)
+    await page.locator(".lr-detail").first.wait_for(timeout=timeout_s * 1000)
+    results.add("select record -> detail panel", time.monotonic() - start)
+    await _idle(page, timeout_s)
+
+
+async def _as_of(page, timeout_s: float, results: Results) -> None:
+    """Type the date into the segmented date field; it is committed when the field loses focus."""
+    year = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [data-type="year"]')
+    await year.scroll_into_view_if_needed()
+    await year.click()
+    for part in AS_OF.split("-"):
+        await page.keyboard.type(part, delay=20)
+    before_metric, before_hash = await _metric(page), await _map_hash(page)
+    start = time.monotonic()
+    await page.locator("h1").first.click()  # blur: the widget sends its value
+    try:
+        await _map_updated(page, before_metric, before_hash, timeout_s)
+    except StepTimeout:
+        # the bureau's records may all have been active then: same count, same map
+        if await _metric(page) != before_metric:
+            raise
+    results.add("as-of change -> updated map", time.monotonic() - start)
+    await _idle(page, timeout_s)
+
+
+async def _reset(page, timeout_s: float) -> None:
+    reset = page.locator('[data-testid="stSidebar"] button').filter(has_text="Reset all filters")
+    await reset.first.click()
+    await _idle(page, timeout_s)
+    await page.keyboard.press("Escape")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(data_dir: str | None, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """The dashboard on a free localhost port, as in production (headless, no stats)."""
+    port = free_port()
+    env = dict(os.environ)
+    if data_dir:
+        env["LAWREACH_DATA_DIR"] = data_dir
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: see {log_path}")
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start within 60 s")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (no interpolation: a reported p95 is a measured value)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.4999)))
+    return ordered[rank - 1]
+
+
+async def run(args: argparse.Namespace, url: str) -> Results:
+    from playwright.async_api import async_playwright
+
+    results = Results()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        tasks = []
+        for index in range(args.sessions):
+            tasks.append(asyncio.create_task(
+                journey(browser, url, index, args.rounds, args.step_timeout, results)))
+            await asyncio.sleep(args.ramp)
+        done, pending = await asyncio.wait(tasks, timeout=args.deadline)
+        for task in pending:
+            task.cancel()
+            results.errors.append("a session did not finish before the deadline")
+        await asyncio.gather(*pending, return_exceptions=True)
+        await browser.close()
+    return results
+
+
+def report(args: argparse.Namespace, results: Results, wall: float) -> None:
+    print(f"sessions: {args.sessions} concurrent, {args.rounds} round(s) each, "
+          f"{os.cpu_count()} CPU core(s), wall time {wall:.1f}s")
+    print(f"completed: {results.completed}/{args.sessions}   errors: {len(results.errors)}")
+    for error in results.errors[:10]:
+        print(f"  error: {error}")
+    for step, values in results.steps.items():
+        print(f"  {step:<32} n={len(values):<3} p50={statistics.median(values):.2f}s "
+              f"p95={percentile(values, 95):.2f}s max={max(values):.2f}s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions")
+    parser.add_argument("--rounds", type=int, default=2, help="journeys per session (1-20)")
+    parser.add_argument("--ramp", type=float, default=0.2, help="seconds between session starts")
+    parser.add_argument("--step-timeout", type=float, default=60.0, help="seconds per step")
+    parser.add_argument("--deadline", type=float, default=600.0, help="seconds for the whole run")
+    parser.add_argument("--url", help="an already running dashboard (localhost only)")
+    parser.add_argument("--data", help="data directory for the started server (LAWREACH_DATA_DIR)")
+    parser.add_argument("--chromium", default=CHROMIUM)
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= 50 or not 1 <= args.rounds <= 20:
+        parser.error("--sessions must be 1-50 and --rounds 1-20 (the run is bounded)")
+    if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
+        parser.error("--url must be on this machine (127.0.0.1 or localhost)")
+    if not Path(args.chromium).exists():
+        parser.error(f"{args.chromium} not found (apt-get install chromium)")
+    proc = None
+    url = args.url
+    if url is None:
+        log = Path(tempfile.gettempdir()) / "lawreach-load-test-streamlit.log"
+        proc, url = start_server(args.data, log)
+    try:
+        start = time.monotonic()
+        results = asyncio.run(run(args, url if url.endswith("/") else url + "/"))
+        report(args, results, time.monotonic() - start)
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 1 if results.errors or results.completed < args.sessions else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -300,6 +300,9 @@ def geojson_cases() -> dict[str, str | bytes]:
     first_status = dup.index('"status": "reported"', dup.index("st-ita-prato-1"))
     cases["duplicate_key.geojson"] = (dup[:first_status] + '"status": "closed",\n        '
                                       + dup[first_status:])
+    merged = dump(fc(a())).rstrip()[:-1].rstrip() + ',\n  "features": ' + json.dumps(
+        [b()], ensure_ascii=False) + "\n}\n"
+    cases["duplicate_features_key.geojson"] = merged  # a merge conflict resolved by keeping both
     qgis = feat(rec(PRATO, lon=11.0966, lat=43.8777), PRATO_LONLAT)
     cases["lon_lat_in_properties.geojson"] = dump(fc(a(), qgis))
     cases["status_wrong_for_type.geojson"] = dump(fc(a(), feat(rec(PRATO, status="ended"), PRATO_LONLAT)))

@@ -40,6 +40,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from lawreach import style
 from lawreach.countries import basemap_geojson
+from lawreach.detail import escape_text
 from lawreach.display import (
     DISPLAY_DP,
     OUTLINE_DARK,
@@ -430,7 +431,7 @@ def legend_html(records: pd.DataFrame, bureaus: pd.DataFrame) -> str:
             f'<span style="white-space:nowrap;margin-right:0.9em">'
             f'<span aria-hidden="true" style="display:inline-block;width:0.8em;height:0.8em;'
             f'border-radius:50%;background:{colour};border:1px solid #333;margin-right:0.3em">'
-            f"</span>{html.escape(name)}</span> "
+            f"</span>{escape_text(name)}</span> "
         )
     parts.append("<br/>")
     parts.append(
@@ -438,7 +439,7 @@ def legend_html(records: pd.DataFrame, bureaus: pd.DataFrame) -> str:
         "cooperation site · big circle with a number: joint patrol deployments in that city · "
         "blue line: Mekong patrol route · curves: from the bureau's seat in China. "
         "Solid fill: located to a city or better; pale fill: region; hollow ring: "
-        f"country only ({html.escape(PRECISIONS['country'].lower())})."
+        f"country only ({escape_text(PRECISIONS['country'].lower())})."
     )
     parts.append("</div>")
     return "".join(parts)

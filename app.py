@@ -75,7 +75,9 @@ def year_bounds(frame: pd.DataFrame) -> tuple[int, int]:
 
 
 YEARS = year_bounds(records)
-DEFAULT_VIEW = view.fit(prepared) if len(prepared) else dict(layers.DEFAULT_VIEW)
+# The opening view shows where most records are (5% outliers on each side left out);
+# "Fit map to results" shows every one.
+DEFAULT_VIEW = view.fit(prepared, trim=0.05) if len(prepared) else dict(layers.DEFAULT_VIEW)
 
 
 # --- session state: seeded once from the URL ----------------------------------------
@@ -418,7 +420,7 @@ st.markdown(f"**Coverage:** {detail.escape_markdown(cover.sentence())}. "
             "Stations the reports count but nobody has located are not on the map.")
 metric_tiles(filtered)
 
-map_col, detail_col = st.columns([3, 1.3], gap="medium")
+map_col, detail_col = st.columns([3.2, 1.2], gap="medium")
 with detail_col:
     detail_panel(filtered)
 with map_col:

@@ -33,10 +33,13 @@ def _inv_merc_y(y: float) -> float:
 
 
 def fit(records: pd.DataFrame, *, width: int = FIT_WIDTH, height: int = FIT_HEIGHT,
-        padding: float = 0.12) -> dict[str, float]:
+        padding: float = 0.12, trim: float = 0.0) -> dict[str, float]:
     """A view that shows every record (display points, else true points).
 
-    Empty frame -> the default world view. One point -> zoom 9 around it.
+    ``trim`` (e.g. 0.05) ignores that share of outliers on each side, for an
+    opening view that shows where most records are rather than the whole globe
+    because of one Pacific island. Empty frame -> the default world view. One
+    point -> zoom 9 around it.
     """
     if records is None or records.empty:
         return dict(DEFAULT_VIEW)
@@ -45,8 +48,8 @@ def fit(records: pd.DataFrame, *, width: int = FIT_WIDTH, height: int = FIT_HEIG
     xs, ys = xs.astype(float).dropna(), ys.astype(float).dropna()
     if xs.empty or ys.empty:
         return dict(DEFAULT_VIEW)
-    west, east = float(xs.min()), float(xs.max())
-    south, north = float(ys.min()), float(ys.max())
+    west, east = float(xs.quantile(trim)), float(xs.quantile(1 - trim))
+    south, north = float(ys.quantile(trim)), float(ys.quantile(1 - trim))
     lon = (west + east) / 2
     y0, y1 = _merc_y(south), _merc_y(north)
     lat = _inv_merc_y((y0 + y1) / 2)

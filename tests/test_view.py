@@ -46,3 +46,8 @@ def test_malformed_view_gives_a_notice(params):
 
 def test_no_view_params_no_notice():
     assert view.from_query_params({"bureau": ["mps"]}) == (None, [])
+
+
+def test_trim_ignores_outliers_for_the_opening_view():
+    points = [(10 + i * 0.1, 45) for i in range(40)] + [(-157.4, 1.9)]  # Europe + Kiribati
+    assert view.fit(frame(points), trim=0.05)["zoom"] > view.fit(frame(points))["zoom"] + 3

@@ -231,45 +231,51 @@ def patrol_groups(cols: Columns, escape: bool = False) -> list[dict[str, Any]]:
     """Joint patrol deployments aggregated by city: one object per (city, country).
 
     ``ids`` lists the deployments newest first; ``id`` is the newest, so a click
-    opens it and the app can offer the others.
+    opens it and the app can offer the others. Rows are sorted once and each
+    city's run is sliced out (pandas' groupby on Arrow strings is ~10x slower).
     """
     mask = cols["activity_type"] == "joint_patrol"
     if not mask.any():
         return []
-    when = pd.Series(cols["start_earliest"][mask]).fillna(pd.Series(cols["reported_earliest"][mask]))
+    start = pd.Series(cols["start_earliest"][mask])
     rows = pd.DataFrame({
-        "id": cols["id"][mask], "city": pd.Series(cols["city"][mask]).fillna("").astype(str),
-        "country": cols["country"][mask], "lon": cols["lon"][mask].astype(float),
-        "lat": cols["lat"][mask].astype(float), "bureau": cols["operating_bureau"][mask],
-        "partner": pd.Series(cols["partner_agency"][mask]).fillna("").astype(str),
-        "when": when,
-    }).sort_values(["when", "id"], ascending=[False, True], na_position="last")
-    keys = ["city", "country"]
-    groups = rows.groupby(keys, sort=True).agg(
-        id=("id", "first"), ids=("id", ",".join), n=("id", "size"),
-        x=("lon", "mean"), y=("lat", "mean"), bureau=("bureau", "first"),
-        first=("when", "min"), last=("when", "max"),
-    )
-    partners = rows.loc[rows["partner"] != "", [*keys, "partner"]].drop_duplicates()
-    partners = partners.sort_values("partner").groupby(keys)["partner"].agg(", ".join)
-    groups["partners"] = partners.reindex(groups.index).fillna("")
+        "city": pd.Series(cols["city"][mask], dtype=object).fillna(""),
+        "country": pd.Series(cols["country"][mask], dtype=object),
+        "when": start.fillna(pd.Series(cols["reported_earliest"][mask])),
+        "id": pd.Series(cols["id"][mask], dtype=object),
+        "row": np.arange(int(mask.sum())),
+    }).sort_values(["city", "country", "when", "id"], ascending=[True, True, False, True],
+                   na_position="last")
+    order = rows["row"].to_numpy()
+    city, country = rows["city"].tolist(), rows["country"].tolist()
+    ids, when = rows["id"].tolist(), rows["when"].to_numpy()
+    lon, lat = cols["lon"][mask].astype(float)[order], cols["lat"][mask].astype(float)[order]
+    bureau = cols["operating_bureau"][mask][order]
+    partner = cols["partner_agency"][mask][order]
+    keys = np.array([f"{a}\x1f{b}" for a, b in zip(city, country, strict=True)], dtype=object)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     out = []
-    for (city, iso3), g in groups.iterrows():
-        n = int(g["n"])
+    for lo_i, hi_i in zip(starts, [*starts[1:], len(keys)], strict=True):
+        n = int(hi_i - lo_i)
+        dated = when[lo_i:hi_i][~pd.isna(when[lo_i:hi_i])]
         span = ""
-        if not pd.isna(g["first"]):
-            lo, hi = g["first"].year, g["last"].year
+        if len(dated):
+            lo, hi = pd.Timestamp(dated.min()).year, pd.Timestamp(dated.max()).year
             span = f", {lo}" if lo == hi else f", {lo}–{hi}"
-        place = f"{city}, {country_name(iso3)}" if city else country_name(iso3)
+        iso3 = country[lo_i]
+        place = f"{city[lo_i]}, {country_name(iso3)}" if city[lo_i] else country_name(iso3)
+        found = set(partner[lo_i:hi_i].tolist())
+        partners = ", ".join(sorted(p for p in found if isinstance(p, str) and p))
         tips = [f"Joint patrols in {place}", f"{n} deployment{'s' if n != 1 else ''}{span}",
-                ("Partner: " + g["partners"])[:160] if g["partners"] else "",
+                ("Partner: " + partners)[:160] if partners else "",
                 "Click to see each deployment"]
         if escape:
             tips = [html.escape(t) for t in tips]
         out.append({
-            "id": g["id"], "ids": g["ids"], "n": n,
-            "x": round(float(g["x"]), DISPLAY_DP), "y": round(float(g["y"]), DISPLAY_DP),
-            "fill": [*style.bureau_colour(g["bureau"]), 170], "line": [*OUTLINE_DARK, 230],
+            "id": ids[lo_i], "ids": ",".join(ids[lo_i:hi_i]), "n": n,
+            "x": round(float(lon[lo_i:hi_i].mean()), DISPLAY_DP),
+            "y": round(float(lat[lo_i:hi_i].mean()), DISPLAY_DP),
+            "fill": [*style.bureau_colour(bureau[lo_i]), 170], "line": [*OUTLINE_DARK, 230],
             "r": round(7.0 + 4.0 * math.sqrt(n), 2), "w": 2.0,
             **dict(zip(TOOLTIP_FIELDS, tips, strict=True)),
         })

@@ -13,7 +13,6 @@ TITLE = "lawreach: China's overseas police presence"
 DATA_LICENCE = "CC BY 4.0"
 CODE_LICENCE = "MIT"
 BASEMAP_CREDIT = "Boundaries: Natural Earth (public domain) via world-atlas"
-HOMEPAGE = "https://github.com/lawreach/lawreach"
 DATA_FILES = ("stations.geojson", "patrols.csv", "bureaus.csv", "reported_totals.csv")
 
 
@@ -42,7 +41,7 @@ def citation(data_dir: Path) -> str:
     """The line to quote when using the data."""
     return (
         f"{TITLE}, data version {data_version(data_dir)}, {DATA_LICENCE}. "
-        f"Sources for each record are in the data. {HOMEPAGE}"
+        "Sources for each record are in the data."
     )
 
 

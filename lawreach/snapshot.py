@@ -335,11 +335,11 @@ def _build(
         cursor -= subtitle_pt * 1.3 / 72
     header_bottom = cursor - gap
 
-    # Footer: credit line (with data version), export date and the homepage.
+    # Footer: credit line (with data version) and export date.
     footer_pt = 7.5
     footer = _wrap(meta.credit, text_w, footer_pt) + _wrap(
-        f"Data version {meta.data_version} · exported {meta.export_date.isoformat()} · "
-        f"{provenance.HOMEPAGE}", text_w, footer_pt)
+        f"Data version {meta.data_version} · exported {meta.export_date.isoformat()}",
+        text_w, footer_pt)
     y = margin
     for number, line in reversed(list(enumerate(footer, 1))):
         fig.text(margin / width, y / height, line, fontsize=footer_pt, va="bottom", ha="left",

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# Install the exact versions the project is tested with (constraints.txt pins, never adds).
+PIP_INSTALL := $(BIN)/pip install --quiet -c constraints.txt
 
 .PHONY: run test lint validate stats bench clean
 
@@ -12,12 +14,12 @@ $(BIN)/python:
 
 # Install the app and open the dashboard on the bundled data (no network needed at run time).
 run: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Install the test dependencies and run the whole suite (lint + tests).
 test: $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(PIP_INSTALL) -e ".[test]"
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -32,6 +34,7 @@ stats: $(BIN)/python
 
 bench: $(BIN)/python
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_export.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/artifacts

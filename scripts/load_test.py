@@ -125,9 +125,13 @@ async def _map_hash(page):
 
 
 async def _map_updated(page, url_fragment: str, before_metric: str | None, before_hash,
-                       timeout_s: float) -> None:
-    """Wait until the run finished (URL updated) and, if the count changed, the map's pixels did."""
+                       timeout_s: float, results: Results, step: str, start: float) -> None:
+    """Wait until the run finished (URL updated) and, if the count changed, the map's pixels did.
+
+    The time to the URL update is recorded too: it is the server's run plus the
+    page taking in its messages, without the map's redraw."""
     await _url_has(page, url_fragment, timeout_s)
+    results.add(f"{step} -> app run done", time.monotonic() - start)
 
     async def drawn():
         metric = await _metric(page)
@@ -188,16 +192,22 @@ async def open_session(browser, url: str, index: int, timeout_s: float, results:
 async def interact(context, page, index: int, rounds: int, step_timeout: float,
                    results: Results) -> None:
     """The journey, `rounds` times: filter, select, as-of, reset."""
+    step = "start"
     try:
         for round_ in range(rounds):
+            step = f"round {round_ + 1}, filter"
             await _filter_bureau(page, index + round_, step_timeout, results)
+            step = f"round {round_ + 1}, select"
             await _select_record(page, round_ % 5, step_timeout, results)
+            step = f"round {round_ + 1}, as-of"
             await _as_of(page, step_timeout, results)
+            step = f"round {round_ + 1}, reset"
             await _reset(page, step_timeout)
             await _check_page(page)
         results.completed += 1
     except Exception as exc:  # one broken session must not stop the others
-        results.errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        results.errors.append(f"session {index} ({step}): {type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0][:140]}")
     finally:
         await context.close()
 
@@ -225,22 +235,32 @@ async def _filter_bureau(page, pick: int, timeout_s: float, results: Results) ->
     start = time.monotonic()
     await options.nth(choices[pick % len(choices)]).click()
     await page.keyboard.press("Escape")
-    await _map_updated(page, "bureau=", before_metric, before_hash, timeout_s)
+    await _map_updated(page, "bureau=", before_metric, before_hash, timeout_s, results,
+                       "filter change", start)
     results.add("filter change -> updated map", time.monotonic() - start)
     await _idle(page, timeout_s)
 
 
 async def _select_record(page, row: int, timeout_s: float, results: Results) -> None:
-    """Tick a table row (a different one each round: the table keeps its last selection)."""
+    """Tick a table row's checkbox (a different row each round, within the rows shown)."""
     grid = page.locator('[data-testid="stDataFrame"]')
     await grid.scroll_into_view_if_needed()
+    rows = await grid.locator('table[role="grid"]').get_attribute("aria-rowcount")
+    row = row % max(1, min(int(rows or 2) - 1, 5))  # aria-rowcount counts the header row
     box = await grid.bounding_box()
     if not box:
         raise RuntimeError("no table")
+    detail = page.locator(".lr-detail").first
     start = time.monotonic()
-    # the row-selection checkbox (header ~37 px, rows ~35 px high)
-    await page.mouse.click(box["x"] + 17, box["y"] + 37 + 35 * row + 17)
-    await page.locator(".lr-detail").first.wait_for(timeout=timeout_s * 1000)
+    for _attempt in range(2):  # a second click if the row was still ticked from before
+        # the checkbox column; the header is ~37 px and rows ~35 px high
+        await page.mouse.click(box["x"] + 17, box["y"] + 37 + 35 * row + 17)
+        try:
+            await detail.wait_for(timeout=min(timeout_s, 15) * 1000)
+            break
+        except Exception:
+            continue
+    await detail.wait_for(timeout=timeout_s * 1000)
     await _url_has(page, "sel=", timeout_s)
     results.add("select record -> detail panel", time.monotonic() - start)
     await _idle(page, timeout_s)
@@ -256,7 +276,8 @@ async def _as_of(page, timeout_s: float, results: Results) -> None:
     before_metric, before_hash = await _metric(page), await _map_hash(page)
     start = time.monotonic()
     await page.locator("h1").first.click()  # blur: the widget sends its value
-    await _map_updated(page, f"as_of={AS_OF}", before_metric, before_hash, timeout_s)
+    await _map_updated(page, f"as_of={AS_OF}", before_metric, before_hash, timeout_s, results,
+                       "as-of change", start)
     results.add("as-of change -> updated map", time.monotonic() - start)
     await _idle(page, timeout_s)
 

@@ -332,6 +332,15 @@ def start_server(data_dir: str | None, log_path: Path) -> tuple[subprocess.Popen
     raise RuntimeError("streamlit did not start within 60 s")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), to tell server load from browser load."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (no interpolation: a reported p95 is a measured value)."""
     ordered = sorted(values)
@@ -405,8 +414,15 @@ def main(argv: list[str] | None = None) -> int:
         proc, url = start_server(args.data, log)
     try:
         start = time.monotonic()
+        cpu_before = cpu_seconds(proc.pid) if proc else None
         results = asyncio.run(run(args, url if url.endswith("/") else url + "/"))
-        report(args, results, time.monotonic() - start)
+        wall = time.monotonic() - start
+        report(args, results, wall)
+        cpu_after = cpu_seconds(proc.pid) if proc else None
+        if cpu_before is not None and cpu_after is not None:
+            used = cpu_after - cpu_before
+            print(f"  streamlit server CPU: {used:.1f}s over {wall:.0f}s wall "
+                  f"({100 * used / wall:.0f}% of one core); the browsers used the rest")
     finally:
         if proc is not None:
             proc.terminate()

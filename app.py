@@ -173,7 +173,7 @@ def reconcile_selection(filtered: pd.DataFrame) -> None:
             ss["selected"], ss["sel_group"], ss["sel_source"] = ids[0], ids, "map"
         elif ss.get("sel_source") == "map":
             ss["selected"], ss["sel_group"] = None, []
-    rows = tuple(selection.selected_rows(ss.get("table")))
+    rows = tuple(selection.selected_rows(ss.get(selection.table_key(filtered["id"]))))
     if rows != ss.get("_table_sig"):
         ss["_table_sig"] = rows
         if rows and rows[0] < len(filtered):
@@ -241,8 +241,12 @@ def problems_banner(dataset: Dataset) -> None:
     if not dataset.problems:
         return
     bad = sum(dataset.invalid.values())
+    unreadable = sorted(name for name, n in dataset.in_files.items()
+                        if n == 0 and any(p.file == name for p in dataset.problems))
+    lost = (f" Could not read {', '.join(detail.escape_markdown(f) for f in unreadable)}: "
+            "none of its records are shown." if unreadable else "")
     st.error(
-        f"**The data files have {len(dataset.problems)} problem(s).** "
+        f"**The data files have {len(dataset.problems)} problem(s).**{lost} "
         f"{bad} record(s) could not be used and are not shown; the {len(dataset.records)} valid "
         "records are. Run `python -m lawreach validate data` for the full report."
     )
@@ -358,7 +362,8 @@ def records_table(filtered: pd.DataFrame) -> None:
     st.markdown(f"**The {len(filtered)} records** — click a row to open it; click a column "
                 "heading to sort.")
     st.dataframe(
-        table_frame(filtered), key="table", on_select="rerun", selection_mode="single-row",
+        table_frame(filtered), key=selection.table_key(filtered["id"]), on_select="rerun",
+        selection_mode="single-row",
         hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(filtered), 1)),
         column_config={
             "Sources": st.column_config.NumberColumn(help="Number of cited sources"),

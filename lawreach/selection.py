@@ -9,6 +9,7 @@ payload comes from the browser: it is untrusted, so anything malformed reads as
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -91,3 +92,14 @@ def selected_rows(event: Any) -> list[int]:
 def signature(event: Any) -> tuple[str, ...]:
     """A comparable fingerprint of a map selection, to tell a new click from a rerun."""
     return tuple(selected_ids(event))
+
+
+def table_key(ids: Iterable[str]) -> str:
+    """A widget key for the records table that changes with its rows.
+
+    A table row selection is a row *position*; kept across a filter change it would
+    point at another record (or be ignored when the same position is ticked again).
+    Keying the table by its content gives each filtered result a fresh selection.
+    """
+    digest = hashlib.sha1("\x1f".join(ids).encode("utf-8")).hexdigest()[:12]
+    return f"table-{digest}"

@@ -14,6 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from lawreach import selection
 from tests.conftest import REPO, feature, write_geojson
 from tests.sample_data import HOSTILE_NAME, station_features, write_sample
 
@@ -176,10 +177,31 @@ def test_patrol_circle_offers_each_deployment(app):
 
 def test_table_row_selects_the_record(app):
     at = app.run()
-    row = list(table(at)["id"]).index("st-ita-prato-1")
-    at.session_state["table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    ids = list(table(at)["id"])
+    row = ids.index("st-ita-prato-1")
+    key = selection.table_key(ids)
+    at.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.run()
     assert "Prato station" in detail_html(at)
+
+
+def test_table_selection_does_not_leak_across_filters(app):
+    """Row 0 ticked, then a filter: the new table has no selection; ticking its row 0
+    opens the new row-0 record, not nothing (positions are per result)."""
+    at = app.run()
+    ids = list(table(at)["id"])
+    at.session_state[selection.table_key(ids)] = {"selection": {"rows": [0], "columns": [],
+                                                                "cells": []}}
+    at.run()
+    first = detail_html(at)
+    assert first
+    at.multiselect(key="f_type").select("service_station").run()
+    new_ids = list(table(at)["id"])
+    assert new_ids[0] != ids[0] and selection.table_key(new_ids) != selection.table_key(ids)
+    at.session_state[selection.table_key(new_ids)] = {"selection": {"rows": [0], "columns": [],
+                                                                    "cells": []}}
+    at.run()
+    assert detail_html(at) and detail_html(at) != first
 
 
 def test_forged_selection_is_ignored(app):

@@ -135,6 +135,8 @@ def test_app_with_nothing_valid_is_a_banner_not_a_blank_page(tmp_path, monkeypat
     shutil.copy(CORPUS / "excel_renamed.csv", data_dir / "patrols.csv")
     at = run_app(data_dir, monkeypatch)
     assert_banner_and_valid_records(at, data_dir, set())
+    banner = at.error[0].value
+    assert "Could not read patrols\\.csv, stations\\.geojson" in banner  # whole files named
     assert at.title  # the page is still there: title, filters, an empty table
     at.switch_page(ABOUT_PAGE).run()
     assert not at.exception

@@ -11,17 +11,17 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from lawreach import coverage, detail, filters, layers, provenance, selection, view
-from lawreach.filters import FilterState, country_name
+from lawreach import coverage, detail, filters, layers, link, provenance, selection, summary, table, view
+from lawreach.filters import FilterState, country_name, status_label
 from lawreach.load import DEFAULT_DATA_DIR, Dataset, load_dataset
-from lawreach.schema import ACTIVITY_TYPES, CONFIDENCES, PRECISIONS, STATUSES
+from lawreach.schema import ACTIVITY_TYPES
+from lawreach.stamp import Stamp, data_stamp
 
 DATA_DIR = Path(os.environ.get("LAWREACH_DATA_DIR") or DEFAULT_DATA_DIR)
 MAP_HEIGHT = 560
@@ -40,41 +40,19 @@ st.set_page_config(page_title="lawreach — China's overseas police presence", l
 # --- data -------------------------------------------------------------------------
 
 
-def _stamp(data_dir: Path) -> tuple:
-    """The cache key: each data file's name, mtime and size (a changed file reloads)."""
-    out = []
-    for name in (*provenance.DATA_FILES, "VERSION", "README.md"):
-        path = data_dir / name
-        stat = path.stat() if path.exists() else None
-        out.append((name, stat.st_mtime_ns if stat else None, stat.st_size if stat else None))
-    return tuple(out)
-
-
 @st.cache_data(show_spinner="Loading the data…", max_entries=4)
-def load(data_dir: str, stamp: tuple) -> tuple[Dataset, pd.DataFrame]:
+def load(data_dir: str, stamp: Stamp) -> tuple[Dataset, pd.DataFrame]:
     """Validated data plus the display frame (layer columns computed once)."""
     data = load_dataset(Path(data_dir))
     return data, layers.prepare(data.records, data.bureaus)
 
 
-data, prepared = load(str(DATA_DIR), _stamp(DATA_DIR))
+data, prepared = load(str(DATA_DIR), data_stamp(DATA_DIR))
 records = data.records
 bureau_names: dict[str, str] = {b: (n or b) for b, n in zip(data.bureaus.get("id", []),
                                                           data.bureaus.get("name", []), strict=False)}
 ALL_IDS = set(prepared["id"])
-
-
-def year_bounds(frame: pd.DataFrame) -> tuple[int, int]:
-    """The slider's range: from the earliest dated record to this year (or the last end)."""
-    since = filters.known_since(frame).dropna()
-    ends = frame["end_latest"].dropna()
-    lo = int(since.min().year) if len(since) else 2010
-    hi = max([date.today().year, *([int(ends.max().year)] if len(ends) else [])])
-    lo = max(filters.YEAR_MIN, min(lo, hi))
-    return lo, min(hi, filters.YEAR_MAX)
-
-
-YEARS = year_bounds(records)
+YEARS = filters.year_bounds(records)
 # The opening view shows where most records are (5% outliers on each side left out);
 # "Fit map to results" shows every one.
 DEFAULT_VIEW = view.fit(prepared, trim=0.05) if len(prepared) else dict(layers.DEFAULT_VIEW)
@@ -91,12 +69,7 @@ def seed_from_url() -> None:
     notices = list(state.notices)
     link_view, view_notices = view.from_query_params(params)
     notices += view_notices
-    years = state.years
-    if years is not None:
-        years = (max(years[0], YEARS[0]), min(years[1], YEARS[1]))
-        if years[0] > years[1]:
-            years = None
-    set_filters(state, years)
+    set_filters(state, filters.clamp_years(state.years, YEARS))
     sel = (params.get("sel") or [None])[-1]
     if sel is not None and sel not in ALL_IDS:
         notices.append(f"Ignored the selected record “{str(sel)[:40]}”: no record has that id.")
@@ -143,26 +116,6 @@ if not ss.get("_seeded"):
 # --- selection: the last map click or table row wins ---------------------------------
 
 
-def table_frame(filtered: pd.DataFrame) -> pd.DataFrame:
-    """The table's rows: exactly the filtered records, readable column names."""
-    return pd.DataFrame({
-        "Name": filtered["name"],
-        "Type": filtered["activity_type"].map(ACTIVITY_TYPES),
-        "Operating bureau": filtered["operating_bureau"].map(lambda b: bureau_names.get(b, b)),
-        "City": filtered["city"],
-        "Country": filtered["country"].map(country_name),
-        "Precision": filtered["location_precision"],
-        "Status": filtered["status"].map(lambda s: STATUSES.get(s, s).split(" (")[0]),
-        "Started": filtered["start_date"],
-        "First reported": filtered["first_reported"],
-        "Ended": filtered["end_date"],
-        "Confidence": filtered["confidence"],
-        "Sources": filtered["sources"].map(len),
-        "Chinese name": filtered["name_zh"],
-        "id": filtered["id"],
-    })
-
-
 def reconcile_selection(filtered: pd.DataFrame) -> None:
     """Compare this run's map and table selections with the last run's."""
     map_sig = selection.signature(ss.get("map"))
@@ -188,12 +141,6 @@ def reconcile_selection(filtered: pd.DataFrame) -> None:
 # --- sidebar --------------------------------------------------------------------------
 
 
-def facet_counts(state: FilterState, attr: str, column: str) -> dict[str, int]:
-    """Counts for one filter's options given all the *other* filters."""
-    others = filters.apply(prepared, replace(state, **{attr: ()}))
-    return others[column].value_counts().to_dict()
-
-
 def sidebar(state: FilterState) -> None:
     sb = st.sidebar
     sb.page_link("app.py", label="Map and data")
@@ -209,12 +156,12 @@ def sidebar(state: FilterState) -> None:
         "f_bureau": lambda b: bureau_names.get(b, b),
         "f_type": lambda t: ACTIVITY_TYPES.get(t, t),
         "f_country": country_name,
-        "f_status": lambda s: STATUSES.get(s, s).split(" (")[0],
+        "f_status": status_label,
     }
     labels = {"f_bureau": "Operating bureau", "f_type": "Activity type", "f_country": "Country",
               "f_status": "Status"}
     for key, (attr, column, _url) in LIST_FILTERS.items():
-        counts = facet_counts(state, attr, column)
+        counts = filters.facet_counts(prepared, state, attr, column)
         present = set(records[column].dropna()) | set(ss[key])
         options = sorted(present, key=lambda v, f=names[key]: f(v).casefold())
         sb.multiselect(
@@ -240,32 +187,13 @@ def sidebar(state: FilterState) -> None:
 def problems_banner(dataset: Dataset) -> None:
     if not dataset.problems:
         return
-    bad = sum(dataset.invalid.values())
-    unreadable = sorted(name for name, n in dataset.in_files.items()
-                        if n == 0 and any(p.file == name for p in dataset.problems))
-    lost = (f" Could not read {', '.join(detail.escape_markdown(f) for f in unreadable)}: "
-            "none of its records are shown." if unreadable else "")
-    st.error(
-        f"**The data files have {len(dataset.problems)} problem(s).**{lost} "
-        f"{bad} record(s) could not be used and are not shown; the {len(dataset.records)} valid "
-        "records are. Run `python -m lawreach validate data` for the full report."
-    )
+    st.error(summary.problems_message(dataset))
     with st.expander(f"Show the {len(dataset.problems)} problem(s)"):
-        lines = [str(p) for p in dataset.problems[:300]]
-        if len(dataset.problems) > 300:
-            lines.append(f"… and {len(dataset.problems) - 300} more")
-        st.code("\n".join(lines), language=None, wrap_lines=True)
+        st.code("\n".join(summary.problem_lines(dataset)), language=None, wrap_lines=True)
 
 
 def metric_tiles(filtered: pd.DataFrame) -> None:
-    types = filtered["activity_type"]
-    tiles = [
-        ("Records shown", len(filtered), f"of {len(records)} in the data"),
-        ("Countries", filtered["country"].nunique(), "host countries in the filter"),
-        ("Service stations", int((types == "service_station").sum()), None),
-        ("Joint patrol deployments", int((types == "joint_patrol").sum()), "one per city and season"),
-        ("Operating bureaus", filtered["operating_bureau"].nunique(), "including “unknown”"),
-    ]
+    tiles = summary.tiles(filtered, len(records))
     for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
         column.metric(label, value, help=help_text, border=True)
 
@@ -306,15 +234,6 @@ def set_view(new_view: dict[str, float]) -> None:
     ss["view"] = nudged
 
 
-def alt_text(filtered: pd.DataFrame, sentence: str) -> str:
-    return (
-        f"Map of {sentence}. Each record is a dot coloured by operating bureau, with arcs "
-        "from the bureau's seat in China; joint patrols are circles labelled with their number "
-        "of deployments per city; the Mekong patrol is a blue line. The table below lists the "
-        "same records with all their details."
-    )
-
-
 def map_area(filtered: pd.DataFrame, sentence: str) -> None:
     top = st.columns([1.4, 1, 2.6])
     if top[0].button("Fit map to results", key="fit", width="stretch",
@@ -327,9 +246,9 @@ def map_area(filtered: pd.DataFrame, sentence: str) -> None:
     deck = layers.build_deck(filtered, data.bureaus, view=ss["view"], layers_on=on,
                              selected=selected)
     st.pydeck_chart(deck, key="map", on_select="rerun", selection_mode="single-object",
-                    height=MAP_HEIGHT, alt=alt_text(filtered, sentence))
+                    height=MAP_HEIGHT, alt=summary.alt_text(sentence))
     st.markdown(layers.legend_html(filtered, data.bureaus), unsafe_allow_html=True)
-    st.caption("Map description: " + detail.escape_markdown(alt_text(filtered, sentence)))
+    st.caption("Map description: " + detail.escape_markdown(summary.alt_text(sentence)))
 
 
 def charts(filtered: pd.DataFrame) -> None:
@@ -361,16 +280,15 @@ def charts(filtered: pd.DataFrame) -> None:
 def records_table(filtered: pd.DataFrame) -> None:
     st.markdown(f"**The {len(filtered)} records** — click a row to open it; click a column "
                 "heading to sort.")
+    helps = table.column_help()
     st.dataframe(
-        table_frame(filtered), key=selection.table_key(filtered["id"]), on_select="rerun",
-        selection_mode="single-row",
+        table.table_frame(filtered, bureau_names), key=selection.table_key(filtered["id"]),
+        on_select="rerun", selection_mode="single-row",
         hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(filtered), 1)),
         column_config={
-            "Sources": st.column_config.NumberColumn(help="Number of cited sources"),
-            "Precision": st.column_config.TextColumn(help="; ".join(f"{k}: {v}" for k, v in
-                                                                   PRECISIONS.items())),
-            "Confidence": st.column_config.TextColumn(help="; ".join(f"{k}: {v}" for k, v in
-                                                                    CONFIDENCES.items())),
+            "Sources": st.column_config.NumberColumn(help=helps["Sources"]),
+            "Precision": st.column_config.TextColumn(help=helps["Precision"]),
+            "Confidence": st.column_config.TextColumn(help=helps["Confidence"]),
         },
     )
 
@@ -391,14 +309,7 @@ def export_area(filtered: pd.DataFrame, state: FilterState, sentence: str) -> No
 
 def sync_url(state: FilterState) -> None:
     """Write filters, selection and (a set) view into the URL, only when changed."""
-    params: dict[str, list[str]] = {
-        k: (v if isinstance(v, list) else [v]) for k, v in filters.to_query_params(state).items()
-    }
-    if ss.get("selected"):
-        params["sel"] = [ss["selected"]]
-    current_view = {k: round(float(v), 3) for k, v in ss["view"].items()}
-    if current_view != {k: round(float(v), 3) for k, v in DEFAULT_VIEW.items()}:
-        params.update({k: [v] for k, v in view.to_query_params(ss["view"]).items()})
+    params = link.url_params(state, ss.get("selected"), ss["view"], DEFAULT_VIEW)
     now = {key: st.query_params.get_all(key) for key in st.query_params}
     if now != params:
         st.query_params.from_dict(params)

@@ -95,6 +95,44 @@ def country_name(iso3: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
+def status_label(status: str) -> str:
+    """A status's short name ("Active" rather than "Active (running when last reported)"), for the
+    filter options and the table, which have no room for the dictionary's gloss."""
+    return STATUSES.get(status, status).split(" (")[0]
+
+
+def year_bounds(records: pd.DataFrame, today: date | None = None) -> tuple[int, int]:
+    """The year slider's range: from the earliest dated record to this year (or the
+    last end, if later), kept inside YEAR_MIN..YEAR_MAX so a typo in the data cannot
+    stretch the slider over centuries. With no dated record it starts at 2010."""
+    this_year = (today or date.today()).year
+    since = known_since(records).dropna()
+    ends = records["end_latest"].dropna()
+    lo = int(since.min().year) if len(since) else 2010
+    hi = max([this_year, *([int(ends.max().year)] if len(ends) else [])])
+    lo = max(YEAR_MIN, min(lo, hi))
+    return lo, min(hi, YEAR_MAX)
+
+
+def clamp_years(years: tuple[int, int] | None, bounds: tuple[int, int]) -> tuple[int, int] | None:
+    """A linked year range cut to the slider's bounds; None when nothing is left, since
+    a link may carry any years in YEAR_MIN..YEAR_MAX but the slider cannot show them."""
+    if years is None:
+        return None
+    clamped = (max(years[0], bounds[0]), min(years[1], bounds[1]))
+    return clamped if clamped[0] <= clamped[1] else None
+
+
+def facet_counts(records: pd.DataFrame, state: FilterState, attr: str, column: str) -> dict[str, int]:
+    """Counts for one list filter's options given all the *other* filters.
+
+    The filter's own choice is ignored, so the counts say what picking another option
+    would add, instead of dropping to zero for everything not already picked.
+    """
+    others = apply(records, replace(state, **{attr: ()}))
+    return others[column].value_counts().to_dict()
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)

@@ -1,9 +1,10 @@
-"""FilterState: state -> ids, the sentence, and the URL round trip."""
+"""FilterState: state -> ids, the sentence, the URL round trip, and the sidebar helpers."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from lawreach import filters
@@ -90,3 +91,70 @@ def test_bad_url_values_become_notices_not_errors(records):
     assert state.as_of is None and state.years is None and state.countries == ()
     assert len(state.notices) == 5
     assert any("colour" in n for n in state.notices)
+
+
+# --- sidebar helpers ----------------------------------------------------------
+
+
+def test_facet_counts_ignore_the_filters_own_choice(records):
+    state = FilterState(countries=("HRV",))
+    assert filters.facet_counts(records, state, "countries", "country") == {"ITA": 3, "HRV": 2}
+    assert filters.facet_counts(records, state, "types", "activity_type") == {"joint_patrol": 2}
+
+
+def test_facet_counts_apply_the_other_filters(records):
+    state = FilterState(types=("service_station",), statuses=("reported",))
+    assert filters.facet_counts(records, state, "bureaus", "operating_bureau") == {"fuzhou-psb": 2}
+    assert filters.facet_counts(records, state, "statuses", "status") == {"reported": 2, "closed": 1}
+
+
+def test_facet_counts_empty_when_nothing_matches(records):
+    state = FilterState(search="nowhere at all")
+    assert filters.facet_counts(records, state, "countries", "country") == {}
+
+
+def test_year_bounds_from_earliest_dated_record_to_this_year(records):
+    assert filters.year_bounds(records, today=date(2025, 6, 1)) == (2018, 2025)
+
+
+def test_year_bounds_reach_a_later_end(records):
+    later = records.copy()
+    later.loc[later.index[0], "end_latest"] = pd.Timestamp("2028-03-31")
+    assert filters.year_bounds(later, today=date(2025, 6, 1)) == (2018, 2028)
+
+
+def test_year_bounds_clamped_to_the_allowed_years(records):
+    odd = records.copy()
+    odd.loc[odd.index[0], "start_earliest"] = pd.Timestamp("1900-01-01")
+    odd.loc[odd.index[1], "end_latest"] = pd.Timestamp("2099-01-01")
+    assert filters.year_bounds(odd, today=date(2025, 6, 1)) == (filters.YEAR_MIN, filters.YEAR_MAX)
+
+
+def test_year_bounds_without_dates_start_in_2010(records):
+    undated = records.assign(start_earliest=pd.NaT, reported_earliest=pd.NaT, end_latest=pd.NaT)
+    assert filters.year_bounds(undated, today=date(2025, 6, 1)) == (2010, 2025)
+
+
+def test_year_bounds_default_to_this_year(records):
+    assert filters.year_bounds(records)[1] == max(date.today().year, 2023)
+
+
+@pytest.mark.parametrize(("years", "expected"), [
+    (None, None),
+    ((2018, 2022), (2018, 2022)),
+    ((1995, 2029), (2016, 2025)),
+    ((2000, 2012), None),  # entirely before the data
+    ((2026, 2029), None),  # entirely after
+    ((2025, 2029), (2025, 2025)),
+])
+def test_clamp_years(years, expected):
+    assert filters.clamp_years(years, (2016, 2025)) == expected
+
+
+@pytest.mark.parametrize(("status", "label"), [
+    ("reported", "Reported"), ("closed", "Closed or ceased"),
+    ("denied_by_host", "Host government denies it exists"),
+    ("active", "Active"), ("ended", "Ended"), ("made-up", "made-up"),
+])
+def test_status_label(status, label):
+    assert filters.status_label(status) == label

@@ -253,28 +253,25 @@ def map_area(filtered: pd.DataFrame, sentence: str) -> None:
 
 def charts(filtered: pd.DataFrame) -> None:
     left, right = st.columns(2)
-    by_country = coverage.counts_by(filtered, "country").head(25)
-    by_bureau = coverage.counts_by(filtered, "operating_bureau")
     with left:
-        st.markdown("**Records by country** (top 25)")
-        if len(by_country):
-            frame = pd.DataFrame({"Country": [country_name(c) for c in by_country.index],
-                                  "Records": by_country.to_numpy()})
-            st.bar_chart(frame, x="Country", y="Records", horizontal=True, sort="-Records",
-                         height=max(160, 22 * len(frame)),
-                         alt="Bar chart of the filtered records by country")
-        else:
-            st.caption("No records.")
+        bar_chart(coverage.counts_by(filtered, "country").head(25), "Country", country_name,
+                  "**Records by country** (top 25)", row_px=22, what="country")
     with right:
-        st.markdown("**Records by operating bureau**")
-        if len(by_bureau):
-            frame = pd.DataFrame({"Bureau": [bureau_names.get(b, b) for b in by_bureau.index],
-                                  "Records": by_bureau.to_numpy()})
-            st.bar_chart(frame, x="Bureau", y="Records", horizontal=True, sort="-Records",
-                         height=max(160, 28 * len(frame)),
-                         alt="Bar chart of the filtered records by operating bureau")
-        else:
-            st.caption("No records.")
+        bar_chart(coverage.counts_by(filtered, "operating_bureau"), "Bureau",
+                  lambda b: bureau_names.get(b, b), "**Records by operating bureau**", row_px=28,
+                  what="operating bureau")
+
+
+def bar_chart(counts: pd.Series, label: str, name_of, heading: str, row_px: int, what: str) -> None:
+    """A horizontal bar chart of record counts, or a caption when there are none."""
+    st.markdown(heading)
+    if not len(counts):
+        st.caption("No records.")
+        return
+    frame = pd.DataFrame({label: [name_of(v) for v in counts.index], "Records": counts.to_numpy()})
+    st.bar_chart(frame, x=label, y="Records", horizontal=True, sort="-Records",
+                 height=max(160, row_px * len(frame)),
+                 alt=f"Bar chart of the filtered records by {what}")
 
 
 def records_table(filtered: pd.DataFrame) -> None:

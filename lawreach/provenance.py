@@ -7,6 +7,7 @@ months later still says what it is and where it came from.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 TITLE = "lawreach: China's overseas police presence"
@@ -23,7 +24,18 @@ def data_release(data_dir: Path) -> str:
 
 
 def data_hash(data_dir: Path) -> str:
-    """A short content hash of the data files: two copies with equal hashes hold equal data."""
+    """A short content hash of the data files: two copies with equal hashes hold equal data.
+
+    The app asks for it several times per rerun (caption, citation, exports); the
+    files are read again only when one of them changes (name, mtime or size).
+    """
+    from lawreach.stamp import data_stamp  # stamp imports this module's DATA_FILES
+
+    return _hash_files(str(Path(data_dir).resolve()), data_stamp(Path(data_dir)))
+
+
+@lru_cache(maxsize=8)
+def _hash_files(data_dir: str, _stamp: tuple) -> str:
     digest = hashlib.sha256()
     for name in DATA_FILES:
         path = Path(data_dir) / name

@@ -105,10 +105,8 @@ def validate_record(raw: RawRecord) -> Record | None:
             raw.problem(name, value, "formula",
                         "text that does not start with =, +, - or @ (it would run as a "
                         "spreadsheet formula)")
-    if raw.problems:
-        _collect_model_errors(raw)
-        return None
-    return _collect_model_errors(raw)
+    model = _collect_model_errors(raw)
+    return None if raw.problems else model
 
 
 def _text_values(data: dict[str, Any]) -> Iterator[tuple[str, str]]:

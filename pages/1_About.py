@@ -9,6 +9,7 @@ import streamlit as st
 
 from lawreach import about, provenance
 from lawreach.load import DEFAULT_DATA_DIR, load_dataset
+from lawreach.stamp import data_stamp
 
 DATA_DIR = Path(os.environ.get("LAWREACH_DATA_DIR") or DEFAULT_DATA_DIR)
 
@@ -22,13 +23,8 @@ def page_text(data_dir: str, stamp: tuple) -> str:
     return about.about_markdown(data.records, data.totals, Path(data_dir))
 
 
-def _stamp(data_dir: Path) -> tuple:
-    return tuple((name, (data_dir / name).stat().st_mtime_ns if (data_dir / name).exists() else None)
-                 for name in (*provenance.DATA_FILES, "VERSION", "README.md"))
-
-
 st.sidebar.page_link("app.py", label="Map and data")
 st.sidebar.page_link("pages/1_About.py", label="About and methodology")
 st.title("About and methodology")
-st.markdown(page_text(str(DATA_DIR), _stamp(DATA_DIR)))
+st.markdown(page_text(str(DATA_DIR), data_stamp(DATA_DIR)))
 st.caption(provenance.credit_line(DATA_DIR))

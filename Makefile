@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# Where `make run` listens: this machine only. For a LAN or a container, say so on the
+# command line (an ADDRESS variable in the environment does not change it):
+#   make run ADDRESS=0.0.0.0
+ADDRESS = 127.0.0.1
 # Install the exact versions the project is tested with (constraints.txt pins, never adds).
 PIP_INSTALL := $(BIN)/pip install --quiet -c constraints.txt
 
@@ -12,10 +16,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Install the app and open the dashboard on the bundled data (no network needed at run time).
+# Install the app and open the dashboard on the bundled data (no network needed at run time;
+# .streamlit/config.toml turns off everything that would call out).
 run: $(BIN)/python
 	$(PIP_INSTALL) -e .
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # Install the test dependencies and run the whole suite (lint + tests).
 test: $(BIN)/python

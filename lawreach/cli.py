@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from lawreach import coverage, provenance
 from lawreach.load import DEFAULT_DATA_DIR, Dataset, load_dataset
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# What a shell reports for a program killed by SIGPIPE (128 + 13), as for `yes | head -1`:
+# the reader went away, which is not an error of ours but is not a full run either.
+EXIT_BROKEN_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
+
+# The --help text is read in a terminal, so it is plain text (no reST markup).
+DESCRIPTION = (
+    "The lawreach command line: validate, stats, geocode and export. Each command prints "
+    "for people and exits non-zero when anything is wrong, so CI and scripts can rely on "
+    "the exit code."
+)
 
 
 def _load(target: Path) -> Dataset:
@@ -85,7 +98,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lawreach", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m lawreach", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="check the data files; exit 1 on any problem")
     p.add_argument("path", nargs="?", default=str(DEFAULT_DATA_DIR),
@@ -99,19 +112,73 @@ def build_parser() -> argparse.ArgumentParser:
                    "(python -m lawreach geocode --help)")
     try:
         from lawreach import export_cli
-    except ImportError:
-        export_cli = None
-    if export_cli is not None:
+    except ImportError as exc:
+        # A broken export module must neither hide the command (it would vanish from
+        # --help with no word why) nor take validate and stats down with it.
+        p = sub.add_parser("export", help="(unavailable: run it to see why)", add_help=False)
+        p.set_defaults(func=_unavailable("export", exc), any_arguments=True)
+    else:
         export_cli.add_parser(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+def _unavailable(command: str, error: ImportError) -> Callable[[argparse.Namespace], int]:
+    """A command function that reports why ``command`` could not be loaded."""
+
+    def report(_args: argparse.Namespace) -> int:
+        print(f"error: the {command} command could not be loaded ({error})", file=sys.stderr)
+        return EXIT_INVALID
+
+    return report
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null after the reader of a pipe has gone.
+
+    Python flushes sys.stdout again at exit; with the pipe closed that flush would
+    print "Exception ignored ... BrokenPipeError". This is the recipe of the Python
+    documentation (signal module, "Note on SIGPIPE"); restoring SIG_DFL instead would
+    let the signal kill the process halfway through writing an export.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):
+        return  # not a real file (e.g. captured by a test): nothing is flushed to a pipe
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _dispatch(argv: list[str]) -> int:
+    """Parse and run one command; ``main`` wraps it so that pipe handling is in one place."""
     if argv and argv[0] == "geocode":
         # The geocoder has its own options (--check); argparse REMAINDER would refuse them.
         from lawreach import geocode
 
         return geocode.run_cli(argv[1:])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "any_arguments", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return args.func(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code.
+
+    ``python -m lawreach stats | head -1`` closes the pipe early. That is the reader's
+    choice, not a failure: stop quietly with EXIT_BROKEN_PIPE (141) and no traceback.
+    stdout is flushed here, inside the guard, so a pipe closed while Python still holds
+    buffered output (or --help text) is caught too, not at interpreter exit.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        try:
+            return _dispatch(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE

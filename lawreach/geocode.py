@@ -21,7 +21,9 @@ substrings, which is how "Chiang Saen" turned into Mae Chan. A place's own name
 beats an alternate name: GeoNames lists "Chiang Saen" as an alternate name of
 Mae Chan as well, so alternate names are only consulted when no place has the
 query as its own name. When several candidates remain, the name is ambiguous and
-all of them are shown; choosing is left to a human.
+all of them are shown, numbered, with their GeoNames region; choosing is left to a
+human, who narrows by region (``in_admin1``; ``--admin1 IT-16`` on the command line)
+or picks a number (``--pick N``).
 
 The work is split by what it owns: ``gazetteer`` (GeoNames lookup and the
 matching rule), ``gazetteer_overrides`` (the hand-kept table),
@@ -51,19 +53,23 @@ from lawreach.gazetteer_overrides import (
     read_overrides,
 )
 from lawreach.geocode_check import FLAG_DISTANCE_KM, check_records, read_record_points
-from lawreach.geocode_cli import run_cli
+from lawreach.geocode_cli import INSTALL_COMMAND, run_cli
 from lawreach.geocode_propose import (
     RecordProposal,
+    admin1_of,
     apply_proposal,
     geocode_records,
     has_coordinates,
+    in_admin1,
     is_ambiguous,
+    normalize_admin1,
     propose,
 )
 
 __all__ = [
     "DATA_DIR",
     "FLAG_DISTANCE_KM",
+    "INSTALL_COMMAND",
     "INSTALL_HINT",
     "OVERRIDES_PATH",
     "OVERRIDE_COLUMNS",
@@ -73,13 +79,16 @@ __all__ = [
     "GeocodeUnavailable",
     "Override",
     "RecordProposal",
+    "admin1_of",
     "apply_proposal",
     "check_records",
     "geocode_records",
     "has_coordinates",
+    "in_admin1",
     "is_ambiguous",
     "iso3_to_iso2",
     "load_gazetteer",
+    "normalize_admin1",
     "normalize_name",
     "propose",
     "read_overrides",

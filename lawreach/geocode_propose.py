@@ -3,7 +3,8 @@
 Overrides are consulted first, then the gazetteer. A proposal is only ever a
 suggestion: records that already have lon/lat are reported, never changed, and
 when several candidates remain the name is ambiguous and all are shown, because
-choosing is left to a human.
+choosing is left to a human. The human chooses with a region hint (``in_admin1``)
+or by the candidate's number in the list (the command line's ``--pick``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,48 @@ def propose(
 def is_ambiguous(candidates: Sequence[Candidate]) -> bool:
     """Several candidates: a human has to choose (e.g. Fuzhou, Fujian vs Jiangxi)."""
     return len(candidates) > 1
+
+
+def admin1_of(candidate: Candidate, gazetteer: Gazetteer | None) -> str | None:
+    """The GeoNames first-level region of a candidate, as "IT-16", or None.
+
+    This is the code the command line prints beside each candidate and accepts with
+    ``--admin1``: it tells apart places that share a name within one country (Prato
+    in Tuscany, IT-16, and the hamlets of the same name in the north). GeoNames
+    codes are its own, not ISO 3166-2 (Tuscany is IT-16 here, IT-52 in ISO), and
+    the offline gazetteer holds no region names, so the code is what can be matched.
+    Override rows (``gazetteer:<key>``) have no region: None.
+    """
+    prefix, _, number = candidate.coordinate_source.partition(":")
+    if prefix != "geonames" or not number.isdigit() or gazetteer is None:
+        return None
+    city = gazetteer.by_id.get(int(number))
+    if not city or not city.get("admin1code"):
+        return None
+    return f"{city['countrycode']}-{city['admin1code']}"
+
+
+def normalize_admin1(code: str, country_iso3: str) -> str:
+    """Read "16", "it-16" or " IT-16 " (for Italy) as "IT-16", the form ``admin1_of`` gives.
+
+    People copy the code from the printed list or type the bare number; both work.
+    """
+    text = code.strip().upper()
+    iso2 = iso3_to_iso2(country_iso3)
+    return text if text.startswith(f"{iso2}-") else f"{iso2}-{text}"
+
+
+def in_admin1(
+    candidates: Sequence[Candidate], admin1: str, country_iso3: str, gazetteer: Gazetteer | None
+) -> list[Candidate]:
+    """The candidates in one GeoNames first-level region (see ``admin1_of``), in order.
+
+    A region hint narrows an ambiguous name without a human having to count lines;
+    an empty result means the hint matched none of them (the caller says which
+    regions there were).
+    """
+    wanted = normalize_admin1(admin1, country_iso3)
+    return [c for c in candidates if admin1_of(c, gazetteer) == wanted]
 
 
 def is_blank(value: Any) -> bool:

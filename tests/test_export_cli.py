@@ -1,9 +1,13 @@
-"""``python -m lawreach export``: filters, formats, batch mode, clear errors, no debris."""
+"""``python -m lawreach export``: filters, formats, batch mode, clear errors, no debris,
+help and README examples that write under the git-ignored ``out/``, quiet in a closed pipe."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -155,3 +159,48 @@ def test_python_m_lawreach_export_runs(data_dir, tmp_path):
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "unknown bureau" in bad.stderr
     assert not (tmp_path / "bad.png").exists()
+
+
+def test_help_examples_write_under_out(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    text = capsys.readouterr().out
+    assert "`" not in text
+    outs = re.findall(r"lawreach export .*--out (\S+)", text)
+    assert outs and all(path.startswith("out/") for path in outs)
+
+
+def _readme_export_outs() -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Exports for slides, print and analysis", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"lawreach export .*--out (\S+)", section)
+
+
+def test_readme_examples_write_under_an_ignored_out_folder():
+    """Someone trying the README must not end up with files for git to pick up."""
+    outs = _readme_export_outs()
+    assert len(outs) >= 3 and all(path.startswith("out/") for path in outs)
+    git = shutil.which("git")
+    if git is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    for path in outs:
+        ignored = subprocess.run([git, "check-ignore", "-q", "--no-index", path], cwd=REPO,
+                                 timeout=30, check=False)
+        assert ignored.returncode == 0, f"{path} is not git-ignored"
+
+
+def test_export_into_a_closed_pipe_writes_the_file_and_stops_quietly(data_dir, tmp_path):
+    """The file list is printed last: a reader gone by then changes nothing on disk."""
+    out = tmp_path / "italy.csv"
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "lawreach", "export", "--data", str(data_dir), "--country", "ITA",
+             "--out", str(out)], cwd=REPO, stdout=write_end, stderr=subprocess.PIPE, text=True,
+            timeout=120, check=False)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141, proc.stderr
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
+    assert len(list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))) == 4

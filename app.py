@@ -8,6 +8,7 @@ another data folder (a fork's corrections, a test fixture).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import logging
 import os
@@ -17,20 +18,36 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lawreach import coverage, detail, filters, layers, link, provenance, selection, summary, table, view
-from lawreach.filters import FilterState, country_name, status_label
+from lawreach import (
+    coverage,
+    detail,
+    filters,
+    layers,
+    link,
+    provenance,
+    regions,
+    selection,
+    summary,
+    table,
+    view,
+)
+from lawreach.filters import STATUS_ON, FilterState, country_name, status_label
 from lawreach.load import DEFAULT_DATA_DIR, Dataset, load_dataset
 from lawreach.schema import ACTIVITY_TYPES
 from lawreach.stamp import Stamp, data_stamp
 
 DATA_DIR = Path(os.environ.get("LAWREACH_DATA_DIR") or DEFAULT_DATA_DIR)
 MAP_HEIGHT = 560
-LIST_FILTERS = {  # widget key -> (FilterState field, records column, URL key)
+LIST_FILTERS = {  # state key -> (FilterState field, records column, URL key)
     "f_bureau": ("bureaus", "operating_bureau", "bureau"),
     "f_type": ("types", "activity_type", "type"),
+    "f_region": ("regions", "country", "region"),
     "f_country": ("countries", "country", "country"),
     "f_status": ("statuses", "status", "status"),
 }
+LIST_LABELS = {"f_bureau": "Operating bureau", "f_type": "Activity type", "f_region": "Region",
+               "f_country": "Country", "f_status": "Status"}
+TIME_MODES = {"any": "Any time", "on": "On a date", "between": "Between years"}
 LOG = logging.getLogger("lawreach.app")
 ss = st.session_state
 
@@ -78,17 +95,23 @@ def seed_from_url() -> None:
     ss["view"] = link_view or dict(DEFAULT_VIEW)
     ss["_notices"] = notices
     ss["_map_sig"], ss["_table_sig"], ss["_bump"] = (), (), False
-    for key in layers.TOGGLES:
-        ss[f"layer_{key}"] = True
     ss["_seeded"] = True
 
 
 def set_filters(state: FilterState, years: tuple[int, int] | None) -> None:
+    """Put a whole state into the widgets (link, reset). List filters are stored as ids
+    under their state key; the widgets showing them are keyed by their labels (see
+    ``id_multiselect``), so their old instances are dropped here."""
     for key, (attr, _column, _url) in LIST_FILTERS.items():
         ss[key] = list(getattr(state, attr))
+        for stale in [k for k in ss if str(k).startswith(f"w_{key}_")]:
+            del ss[stale]
     ss["f_asof"] = state.as_of
     ss["f_years"] = years or YEARS
+    ss["f_time"] = "on" if state.as_of is not None else "between" if years else "any"
     ss["f_q"] = state.search
+    for key in layers.TOGGLES:
+        ss[f"layer_{key}"] = key not in state.hidden
 
 
 def reset_all() -> None:
@@ -100,24 +123,43 @@ def reset_all() -> None:
 
 
 def current_state() -> FilterState:
+    """The filter state from the widgets: ids only. One time control applies at a time:
+    the mode says which (a date, or a year range), so they can never contradict."""
+    mode = ss.get("f_time", "any")
     years = tuple(ss["f_years"])
     return FilterState(
         bureaus=tuple(ss["f_bureau"]), types=tuple(ss["f_type"]),
         countries=tuple(ss["f_country"]), statuses=tuple(ss["f_status"]),
-        as_of=ss["f_asof"], years=None if years == YEARS else (int(years[0]), int(years[1])),
-        search=str(ss["f_q"] or "").strip()[:100],
+        regions=tuple(ss["f_region"]),
+        as_of=ss["f_asof"] if mode == "on" else None,
+        years=(int(years[0]), int(years[1])) if mode == "between" and years != YEARS else None,
+        search=str(ss["f_q"] or "").strip()[:filters.MAX_SEARCH],
+        hidden=tuple(k for k in layers.TOGGLES if not ss.get(f"layer_{k}", True)),
     )
 
 
-if not ss.get("_seeded"):
-    seed_from_url()
+if not ss.get("_seeded") or any(k not in ss for k in ("f_asof", "f_years", "f_time", "f_q")):
+    seed_from_url()  # first run, or back from another page (its widgets' state is gone)
+for _key in LIST_FILTERS:
+    ss.setdefault(_key, [])
 
 
 # --- selection: the last map click or table row wins ---------------------------------
 
 
+def table_rows(filtered: pd.DataFrame) -> pd.DataFrame:
+    """The table's rows in display order: a record picked on the map or in a link comes
+    first (a row picked in the table stays where it was clicked)."""
+    if ss.get("sel_source") in ("map", "link"):
+        return table.selected_first(filtered, ss.get("selected"))
+    return filtered
+
+
 def reconcile_selection(filtered: pd.DataFrame) -> None:
-    """Compare this run's map and table selections with the last run's."""
+    """Compare this run's map and table selections with the last run's.
+
+    ``filtered`` is in the table's display order (``table_rows``), since a table
+    selection is a row position."""
     map_sig = selection.signature(ss.get("map"))
     if map_sig != ss.get("_map_sig"):
         ss["_map_sig"] = map_sig
@@ -141,6 +183,66 @@ def reconcile_selection(filtered: pd.DataFrame) -> None:
 # --- sidebar --------------------------------------------------------------------------
 
 
+def _name_of(key: str):
+    return {
+        "f_bureau": lambda b: bureau_names.get(b, b),
+        "f_type": lambda t: ACTIVITY_TYPES.get(t, t),
+        "f_region": regions.region_label,
+        "f_country": country_name,
+        "f_status": status_label,
+    }[key]
+
+
+def _options(key: str, column: str) -> list[str]:
+    """Every value a filter can take on this data (plus what is selected, so a choice
+    never silently disappears)."""
+    if key == "f_bureau":
+        present = set(bureau_names) | set(records[column].dropna())
+    elif key == "f_type":
+        present = set(ACTIVITY_TYPES)
+    elif key == "f_status":
+        present = set(filters.STATUSES)
+    elif key == "f_region":
+        present = set(regions.codes_for(records["country"].dropna().unique()))
+    else:
+        present = set(records[column].dropna())
+    return list(present | set(ss[key]))
+
+
+def id_multiselect(key: str, counts: dict[str, int]) -> None:
+    """A multiselect whose state is ids, with live counts in its labels.
+
+    Streamlit's multiselect sends back the *labels* the browser shows; a label that
+    changed since (its count did) no longer maps to its option and the choice was
+    dropped. So the ids live under ``key`` and the widget is keyed by its labels:
+    when a count changes, a fresh widget starts from the stored ids. Options with a
+    match come first (most first), those with none last.
+    """
+    name_of = _name_of(key)
+    options = _options(key, LIST_FILTERS[key][1])
+    if key == "f_region":
+        order = {code: i for i, code in enumerate(regions.all_codes())}
+        options.sort(key=lambda v: (counts.get(v, 0) == 0, order.get(v, 10**6)))
+    else:
+        options.sort(key=lambda v: (counts.get(v, 0) == 0, -counts.get(v, 0), name_of(v).casefold()))
+    labels = {v: f"{name_of(v)} ({counts.get(v, 0)})" for v in options}
+    digest = hashlib.blake2s("\x1f".join(f"{v}\x1e{labels[v]}" for v in options).encode(),
+                             digest_size=6).hexdigest()
+    widget = f"w_{key}_{digest}"
+
+    def commit() -> None:
+        ss[key] = [v for v in ss[widget] if v in labels]
+
+    st.sidebar.multiselect(
+        LIST_LABELS[key], options, default=[v for v in ss[key] if v in labels], key=widget,
+        format_func=labels.__getitem__, on_change=commit, placeholder="All", select_all=False,
+    )
+
+
+def _time_changed(mode: str) -> None:
+    ss["f_time"] = mode
+
+
 def sidebar(state: FilterState) -> None:
     sb = st.sidebar
     sb.page_link("app.py", label="Map and data")
@@ -148,37 +250,35 @@ def sidebar(state: FilterState) -> None:
     sb.header("Filters")
     sb.button("Reset all filters", on_click=reset_all, width="stretch", key="reset",
               help="Clear every filter, the selected record and the map position.")
-    sb.text_input("Search", key="f_q", max_chars=100,
-                  placeholder="name, pinyin, Chinese, city, notes",
-                  help="Matches English, pinyin and Chinese names, cities, addresses and notes; "
-                       "accents and tone marks are ignored.")
-    names = {
-        "f_bureau": lambda b: bureau_names.get(b, b),
-        "f_type": lambda t: ACTIVITY_TYPES.get(t, t),
-        "f_country": country_name,
-        "f_status": status_label,
-    }
-    labels = {"f_bureau": "Operating bureau", "f_type": "Activity type", "f_country": "Country",
-              "f_status": "Status"}
+    sb.text_input("Search", key="f_q", max_chars=filters.MAX_SEARCH,
+                  placeholder="place, name, bureau, 中文, pinyin",
+                  help="Every word must match somewhere: names (English, Chinese, pinyin), "
+                       "places (local or English spelling), bureaus, notes. Best matches first.")
     for key, (attr, column, _url) in LIST_FILTERS.items():
-        counts = filters.facet_counts(prepared, state, attr, column)
-        present = set(records[column].dropna()) | set(ss[key])
-        options = sorted(present, key=lambda v, f=names[key]: f(v).casefold())
-        sb.multiselect(
-            labels[key], options, key=key,
-            format_func=lambda v, f=names[key], c=counts: f"{f(v)} ({c.get(v, 0)})",
-            placeholder="All",
-        )
+        id_multiselect(key, filters.facet_counts(prepared, state, attr, column, bureau_names))
+    sb.radio("Time", list(TIME_MODES), key="f_time", format_func=TIME_MODES.__getitem__,
+             horizontal=True,
+             help="One time filter applies at a time. Changing the date or the years "
+                  "switches to it.")
     sb.date_input("As of", key="f_asof", min_value=date(filters.YEAR_MIN, 1, 1),
                   max_value=date(filters.YEAR_MAX, 12, 31), format="YYYY-MM-DD",
-                  help="Only what was open (stations) or running (patrols) on that day. "
-                       "Records with no date are left out. Clear the box to see all.")
+                  on_change=_time_changed, args=("on",),
+                  help="Only what was open (stations) or running (patrols) on that day, with "
+                       "its status on that day. Records with no date are left out.")
     if YEARS[0] < YEARS[1]:
         sb.slider("Years active or reported", min_value=YEARS[0], max_value=YEARS[1],
-                  key="f_years", help="Records active or first reported in this range.")
-    with sb.expander("Map layers", expanded=False):
+                  key="f_years", on_change=_time_changed, args=("between",),
+                  help="Records active or first reported in this range; status at its end.")
+    mode = ss.get("f_time", "any")
+    sb.caption({"any": "Time: all records, latest status.",
+                "on": f"Time: as of {ss['f_asof']} (the year range is not applied)."
+                if ss.get("f_asof") else "Time: pick a date (no date: all records).",
+                "between": "Time: between {} and {} (the date is not applied).".format(
+                    *ss["f_years"])}[mode])
+    with sb.expander("Map layers", expanded=bool(state.hidden)):
         for key, label in layers.TOGGLES.items():
-            st.checkbox(label, key=f"layer_{key}")
+            st.checkbox(label, key=f"layer_{key}",
+                        help="Hidden layers' records leave the counts, table, exports and link too.")
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -198,7 +298,7 @@ def metric_tiles(filtered: pd.DataFrame) -> None:
         column.metric(label, value, help=help_text, border=True)
 
 
-def detail_panel(filtered: pd.DataFrame) -> None:
+def detail_panel(filtered: pd.DataFrame, state: FilterState) -> None:
     selected = ss.get("selected")
     if not selected:
         st.markdown("**Record details**")
@@ -215,7 +315,7 @@ def detail_panel(filtered: pd.DataFrame) -> None:
     row = prepared.loc[prepared["id"] == selected].iloc[0].to_dict()
     if selected not in set(filtered["id"]):
         st.caption("This record is outside the current filter.")
-    st.markdown(detail.build(row, bureau_names).html(), unsafe_allow_html=True)
+    st.markdown(detail.build(row, bureau_names, state.status_day).html(), unsafe_allow_html=True)
     left, right = st.columns(2)
     if left.button("Zoom to it", key="zoom_sel", width="stretch"):
         set_view(view.around(row["x"], row["y"]))
@@ -242,6 +342,9 @@ def map_area(filtered: pd.DataFrame, sentence: str) -> None:
     if top[1].button("World view", key="world", width="stretch"):
         set_view(DEFAULT_VIEW)
     on = [key for key in layers.TOGGLES if ss.get(f"layer_{key}", True)]
+    if not len(filtered):
+        st.warning("No record matches these filters. Remove one (or press “Reset all "
+                   "filters”) to see records again.")
     selected = ss.get("selected") if ss.get("selected") in set(filtered["id"]) else None
     deck = layers.build_deck(filtered, data.bureaus, view=ss["view"], layers_on=on,
                              selected=selected)
@@ -274,15 +377,28 @@ def bar_chart(counts: pd.Series, label: str, name_of, heading: str, row_px: int,
                  alt=f"Bar chart of the filtered records by {what}")
 
 
-def records_table(filtered: pd.DataFrame) -> None:
-    st.markdown(f"**The {len(filtered)} records** — click a row to open it; click a column "
+def records_table(rows: pd.DataFrame, state: FilterState) -> None:
+    """The records in ``table_rows`` order; the selected record's row is highlighted."""
+    st.markdown(f"**The {len(rows)} records** — click a row to open it; click a column "
                 "heading to sort.")
     helps = table.column_help()
+    frame = table.table_frame(rows, bureau_names)
+    selected = ss.get("selected")
+    shown = frame
+    if selected in set(frame["id"]):
+        shown = frame.style.apply(
+            lambda r: ["background-color: #fff3b0" if r["id"] == selected else ""] * len(r), axis=1)
+    day = state.status_day
     st.dataframe(
-        table.table_frame(filtered, bureau_names), key=selection.table_key(filtered["id"]),
+        shown, key=selection.table_key(rows["id"]),
         on_select="rerun", selection_mode="single-row",
-        hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(filtered), 1)),
+        hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(rows), 1)),
         column_config={
+            "Name": st.column_config.TextColumn(width="large", pinned=True),
+            "Status": st.column_config.TextColumn(
+                f"Status on {day.isoformat()}" if day else "Status",
+                help="Status on the filter's date (from each record's dated history)"
+                if day else "Latest status"),
             "Sources": st.column_config.NumberColumn(help=helps["Sources"]),
             "Precision": st.column_config.TextColumn(help=helps["Precision"]),
             "Confidence": st.column_config.TextColumn(help=helps["Confidence"]),
@@ -291,13 +407,15 @@ def records_table(filtered: pd.DataFrame) -> None:
 
 
 def export_area(filtered: pd.DataFrame, state: FilterState, sentence: str) -> None:
-    """The colleague-owned export UI, if installed; the app works without it."""
+    """The Export area (``app_export.py``: download buttons for slides, print, HTML and
+    data files). It is loaded guarded so that a failure there never takes the map down."""
     if importlib.util.find_spec("app_export") is None:
         return
     try:
         import app_export
 
-        app_export.render(filtered=records.loc[filtered.index], state=state, sentence=sentence,
+        chosen = records.loc[filtered.index].assign(**{STATUS_ON: filtered[STATUS_ON]})
+        app_export.render(filtered=chosen, state=state, sentence=sentence,
                           dataset=data, data_dir=DATA_DIR)
     except Exception:  # the map must survive a broken export module
         LOG.exception("export area failed")
@@ -317,8 +435,9 @@ def sync_url(state: FilterState) -> None:
 state = current_state()
 sidebar(state)
 state = current_state()
-filtered = filters.apply(prepared, state)
-reconcile_selection(filtered)
+filtered = filters.apply(prepared, state, bureau_names)
+reconcile_selection(table_rows(filtered))
+rows = table_rows(filtered)
 sentence = filters.describe(state, filtered, bureau_names)
 
 st.title("China's overseas police presence")
@@ -335,12 +454,12 @@ metric_tiles(filtered)
 
 map_col, detail_col = st.columns([3.2, 1.2], gap="medium")
 with detail_col:
-    detail_panel(filtered)
+    detail_panel(filtered, state)
 with map_col:
     map_area(filtered, sentence)
 
 charts(filtered)
-records_table(filtered)
+records_table(rows, state)
 export_area(filtered, state, sentence)
 
 st.divider()

@@ -14,9 +14,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
+from lawreach import status
 from lawreach.filters import country_name
 from lawreach.schema import (
     ACTIVITY_TYPES,
@@ -186,8 +188,16 @@ def _sorted_history(history: Iterable[Mapping[str, Any]]) -> list[Mapping[str, A
     return sorted(history, key=key)
 
 
-def build(record: Mapping[str, Any], bureau_names: Mapping[str, str] | None = None) -> DetailPanel:
-    """The detail panel for one record (a row of ``Dataset.records`` as a mapping)."""
+def build(
+    record: Mapping[str, Any],
+    bureau_names: Mapping[str, str] | None = None,
+    status_day: date | None = None,
+) -> DetailPanel:
+    """The detail panel for one record (a row of ``Dataset.records`` as a mapping).
+
+    With ``status_day`` the status shown is the one on that day (``status.status_on_day``),
+    with the latest one beside it when they differ, so a reader looking at 2022 is not
+    told that a station then under investigation "is closed"."""
     bureau_names = bureau_names or {}
     get = record.get
     panel = DetailPanel(record_id=str(get("id")), title=escape_text(get("name")) or "(unnamed)")
@@ -223,7 +233,16 @@ def build(record: Mapping[str, Any], bureau_names: Mapping[str, str] | None = No
         if not missing(get(name)):
             dates.append(f"{label} {escape_text(date_text(get(name)))}")
     facts.append(("Dates", "; ".join(dates) if dates else "no date in the sources"))
-    facts.append(("Status", escape_text(_vocab(STATUSES, get("status")))))
+    latest = escape_text(_vocab(STATUSES, get("status")))
+    if status_day is None:
+        facts.append(("Status", latest))
+    else:
+        then = status.status_on_day(str(get("status")), str(get("activity_type")),
+                                    _list(get("history")), get("end_earliest"), status_day)
+        text = escape_text(_vocab(STATUSES, then))
+        if then != get("status"):
+            text += f" <small>(latest: {latest})</small>"
+        facts.append((f"Status on {status_day.isoformat()}", text))
     facts.append(("Confidence", escape_text(_vocab(CONFIDENCES, get("confidence")))))
     if not missing(get("report")):
         facts.append(("Listed in", escape_text(_vocab(REPORTS, get("report")))))

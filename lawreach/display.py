@@ -28,9 +28,12 @@ DISPLAY_DP = 5  # ~1 m: more digits only add bytes
 # Ring spread for co-located records, in degrees of latitude (~2.2 km): enough to
 # separate 6-pixel markers from about zoom 9 on.
 SPREAD_DEG = 0.02
-# Fill opacity by precision; country-level records are hollow rings.
+# Fill opacity by precision; country-level records are hollow rings. A ring's fill is
+# not fully transparent: deck.gl never picks a pixel of alpha 0, so a click inside a
+# ring would pick nothing. A faint tint keeps it reading as hollow and clickable.
+RING_FILL_ALPHA = 30
 PRECISION_FILL_ALPHA: dict[str, int] = {
-    "address": 235, "street": 235, "city": 235, "region": 110, "country": 0,
+    "address": 235, "street": 235, "city": 235, "region": 110, "country": RING_FILL_ALPHA,
 }
 OUTLINE_DARK = (35, 35, 35)
 RING_WIDTH = 2.5  # outline of a hollow (country-level) ring, whatever the type
@@ -139,7 +142,7 @@ def prepare(records: pd.DataFrame, bureaus: pd.DataFrame) -> pd.DataFrame:
             rgb = style.bureau_colour(b)
             alpha = PRECISION_FILL_ALPHA.get(p, 235)
             lut_fill[k] = _rgba(rgb, alpha)
-            lut_line[k] = _rgba(rgb, 255) if alpha == 0 else _rgba(OUTLINE_DARK, 230)
+            lut_line[k] = _rgba(rgb, 255) if alpha <= RING_FILL_ALPHA else _rgba(OUTLINE_DARK, 230)
         fills.append(lut_fill[k])
         lines.append(lut_line[k])
     frame["fill"], frame["line"] = fills, lines

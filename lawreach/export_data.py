@@ -14,6 +14,9 @@ CSV layout (a decision, documented in the module so the tests hold it):
 * ``sources`` holds one "title — publisher — date — url (kind)" per source
   joined with " | ", ``source_count`` their number, and ``history`` one
   "date: event (authority) [status]" per event joined with " | ";
+* ``status_on`` is the status on the filter's date (as of, or the end of the year
+  range; ``lawreach.status``), the latest status when the filter has no date: the
+  file says what the map said;
 * provenance as the last three columns, ``data_version``, ``filter`` and
   ``citation``, repeated on every row: leading ``#`` rows would break the
   header row in spreadsheets, and a sidecar file gets lost from a single
@@ -53,7 +56,8 @@ PART_SEPARATOR = " — "
 NUMERIC_FIELDS = ("lon", "lat", "route_order")
 CSV_FLAT_FIELDS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f not in ("history", "sources"))
 CSV_COLUMNS: tuple[str, ...] = (
-    *CSV_FLAT_FIELDS, "source_count", "sources", "history", "data_version", "filter", "citation",
+    *CSV_FLAT_FIELDS, "source_count", "sources", "history", "status_on", "data_version", "filter",
+    "citation",
 )
 GEOJSON_PROPERTIES: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f not in ("lon", "lat"))
 
@@ -191,6 +195,8 @@ def csv_rows(records: pd.DataFrame, meta: ExportMeta) -> list[list[str]]:
         cells.append(str(len(sources)))
         cells.append(neutralise(flatten_sources(sources)))
         cells.append(neutralise(flatten_history(rec.get("history"))))
+        status_on = rec.get("status_on")
+        cells.append(neutralise(str(rec.get("status") if is_missing(status_on) else status_on)))
         cells += [neutralise(meta.data_version), neutralise(meta.sentence), neutralise(meta.citation)]
         rows.append(cells)
     return rows

@@ -44,6 +44,7 @@ from lawreach.detail import escape_text
 from lawreach.display import (
     DISPLAY_DP,
     OUTLINE_DARK,
+    RING_FILL_ALPHA,
     RING_WIDTH,
     TOOLTIP_FIELDS,
     ensure_prepared,
@@ -142,14 +143,14 @@ def _point_rows(cols: Columns, mask: np.ndarray, escape: bool, sized: bool = Fal
 def _point_layer(layer_id: str, data: list[dict[str, Any]], activity_type: str | None = None
                  ) -> pdk.Layer:
     """A clickable point layer. With ``activity_type`` the radius and outline are that
-    type's constants (and a hollow ring, fill alpha 0, gets a thicker outline);
+    type's constants (and a hollow ring, fill alpha RING_FILL_ALPHA, gets a thicker outline);
     without it every object carries its own ``r`` and ``w``."""
     if activity_type is None:
         radius, width = "r", "w"
     else:
         look = style.TYPE_MAP_STYLE.get(activity_type, {"radius": 6, "line": 1})
         radius = look["radius"]
-        width = f"fill[3] == 0 ? {max(look['line'], RING_WIDTH)} : {look['line']}"
+        width = f"fill[3] <= {RING_FILL_ALPHA} ? {max(look['line'], RING_WIDTH)} : {look['line']}"
     return pdk.Layer(
         "ScatterplotLayer",
         data=data,

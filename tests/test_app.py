@@ -7,6 +7,7 @@ selection into session state, as the browser would.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -33,6 +34,14 @@ def app(sample_dir, monkeypatch):
     monkeypatch.setenv("LAWREACH_DATA_DIR", str(sample_dir))
     st.cache_data.clear()
     return AppTest.from_file(APP, default_timeout=60)
+
+
+def ms(at: AppTest, key: str):
+    """The multiselect showing list filter ``key``. Its widget key carries a digest of
+    its labels (they hold live counts), so it is found by prefix; exactly one exists."""
+    found = [m for m in at.multiselect if str(m.key).startswith(f"w_{key}_")]
+    assert len(found) == 1, [m.key for m in at.multiselect]
+    return found[0]
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -75,7 +84,7 @@ def test_loads_with_everything_shown(app):
 
 def test_bureau_filter_changes_counts_table_map_and_url(app):
     at = app.run()
-    at.multiselect(key="f_bureau").select("fuzhou-psb").run()
+    ms(at, "f_bureau").select("fuzhou-psb").run()
     assert metric(at, "Records shown") == "3"
     assert sorted(table(at)["id"]) == ["st-fra-paris-1", "st-ita-rome-1", "st-nld-1"]
     assert {o["id"] for o in layer(at, "stations")["data"]} == set(table(at)["id"])
@@ -85,7 +94,7 @@ def test_bureau_filter_changes_counts_table_map_and_url(app):
 
 def test_option_labels_carry_counts(app):
     at = app.run()
-    labels = at.multiselect(key="f_country").options
+    labels = ms(at, "f_country").options
     assert "France (3)" in labels and "Italy (5)" in labels
 
 
@@ -94,7 +103,7 @@ def test_search_type_and_as_of(app):
     at.text_input(key="f_q").input("bali").run()  # tone marks folded: Bālí
     assert list(table(at)["id"]) == ["st-fra-paris-1"]
     at.text_input(key="f_q").input("").run()
-    at.multiselect(key="f_type").select("joint_patrol").run()
+    ms(at, "f_type").select("joint_patrol").run()
     assert metric(at, "Records shown") == "3"
     at.date_input(key="f_asof").set_value("2016-05-10").run()
     assert list(table(at)["id"]) == ["jp-ita-2016-rome"]
@@ -103,7 +112,7 @@ def test_search_type_and_as_of(app):
 
 def test_reset_clears_everything(app):
     at = app.run()
-    at.multiselect(key="f_bureau").select("mps").run()
+    ms(at, "f_bureau").select("mps").run()
     at.text_input(key="f_q").input("Rome").run()
     assert metric(at, "Records shown") != "14"
     at.button(key="reset").click().run()
@@ -120,8 +129,8 @@ def test_link_restores_filters_and_selection(app):
     app.query_params["lon"] = "12"
     at = app.run()
     assert not at.exception and not at.info
-    assert at.multiselect(key="f_bureau").value == ["mps"]
-    assert at.multiselect(key="f_country").value == ["ITA"]
+    assert ms(at, "f_bureau").value == ["mps"]
+    assert ms(at, "f_country").value == ["ITA"]
     assert metric(at, "Records shown") == "3"
     assert "China&#45;Italy joint patrol 2016, Rome" in detail_html(at)
     view = deck_spec(at)["initialViewState"]
@@ -144,7 +153,7 @@ def test_malformed_link_gives_notices_not_tracebacks(app):
                  "utm"):
         assert part in notices, part
     assert "<script>" not in notices  # shown escaped
-    assert at.multiselect(key="f_bureau").value == ["mps"]  # the valid part is kept
+    assert ms(at, "f_bureau").value == ["mps"]  # the valid part is kept
     assert "utm_source" not in at.query_params  # the URL is rewritten clean
     at.run()
     assert not at.info  # said once, not on every rerun
@@ -195,7 +204,7 @@ def test_table_selection_does_not_leak_across_filters(app):
     at.run()
     first = detail_html(at)
     assert first
-    at.multiselect(key="f_type").select("service_station").run()
+    ms(at, "f_type").select("service_station").run()
     new_ids = list(table(at)["id"])
     assert new_ids[0] != ids[0] and selection.table_key(new_ids) != selection.table_key(ids)
     at.session_state[selection.table_key(new_ids)] = {"selection": {"rows": [0], "columns": [],
@@ -223,7 +232,7 @@ def test_hostile_record_text_is_escaped_in_the_panel(app):
 def test_filter_change_keeps_the_map_view(app):
     at = app.run()
     before = deck_spec(at)["initialViewState"]
-    at.multiselect(key="f_country").select("FRA").run()
+    ms(at, "f_country").select("FRA").run()
     assert deck_spec(at)["initialViewState"] == before  # the user's pan/zoom survives
     at.button(key="fit").click().run()
     after = deck_spec(at)["initialViewState"]
@@ -287,3 +296,157 @@ def test_layer_toggles_remove_layers(app):
     at.checkbox(key="layer_stations").uncheck().run()
     ids = [x["id"] for x in deck_spec(at)["layers"]]
     assert "arcs" not in ids and "stations" not in ids and "patrols" in ids
+
+
+# --- journeys: several changes in a row, then something else ---------------------------
+
+
+def heading(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("### ")).replace("\\", "")
+
+
+def test_bureau_then_two_countries_then_a_button_keeps_every_choice(app):
+    """The reviewer's sequence: each change keeps the others (ids, not labels)."""
+    at = app.run()
+    ms(at, "f_bureau").select("fuzhou-psb").run()
+    assert metric(at, "Records shown") == "3"
+    ms(at, "f_country").select("FRA").run()
+    assert metric(at, "Records shown") == "1"
+    assert qp(at, "bureau") == ["fuzhou-psb"] and qp(at, "country") == ["FRA"]
+    ms(at, "f_country").select("ITA").run()
+    assert metric(at, "Records shown") == "2"
+    assert sorted(table(at)["id"]) == ["st-fra-paris-1", "st-ita-rome-1"]
+    assert qp(at, "bureau") == ["fuzhou-psb"] and qp(at, "country") == ["FRA", "ITA"]
+    assert ms(at, "f_bureau").value == ["fuzhou-psb"]
+    at.button(key="world").click().run()
+    at.button(key="fit").click().run()
+    assert metric(at, "Records shown") == "2"
+    assert qp(at, "bureau") == ["fuzhou-psb"] and qp(at, "country") == ["FRA", "ITA"]
+    assert heading(at).startswith("### 2 service stations in France and Italy run by Fuzhou PSB")
+    assert not at.exception and not at.info
+
+
+def test_type_then_country_keeps_the_type(app):
+    at = app.run()
+    ms(at, "f_type").select("joint_patrol").run()
+    assert metric(at, "Records shown") == "3"
+    ms(at, "f_country").select("ITA").run()
+    ms(at, "f_bureau").select("mps").run()
+    assert metric(at, "Records shown") == "3"
+    assert qp(at, "type") == ["joint_patrol"] and qp(at, "country") == ["ITA"]
+    assert set(table(at)["id"]) == {"jp-ita-2016-rome", "jp-ita-2017-rome", "jp-ita-2017-milan"}
+
+
+def test_options_with_no_match_come_last_with_zero(app):
+    at = app.run()
+    ms(at, "f_bureau").select("fuzhou-psb").run()
+    countries = ms(at, "f_country").options
+    zero = [o for o in countries if o.endswith("(0)")]
+    assert zero and countries[-len(zero):] == zero  # zero counts sorted last
+    assert countries[0] in ("France (1)", "Italy (1)", "Netherlands (1)")
+
+
+def test_heading_names_only_what_matched(app):
+    at = app.run()
+    ms(at, "f_bureau").select("fuzhou-psb").run()
+    ms(at, "f_country").select("FRA").run()
+    ms(at, "f_country").select("DEU").run()
+    assert metric(at, "Records shown") == "1"
+    assert heading(at).startswith("### 1 service station in France run by Fuzhou PSB")
+    assert "(none for Germany)" in heading(at)
+
+
+def test_region_filter_uses_m49_codes(app):
+    at = app.run()
+    ms(at, "f_region").select("150").run()  # Europe
+    assert set(table(at)["Country"]) == {"France", "Italy", "Netherlands", "Germany"}
+    assert qp(at, "region") == ["150"]
+    ms(at, "f_bureau").select("fuzhou-psb").run()
+    assert metric(at, "Records shown") == "3"
+    assert "Europe" in heading(at)
+
+
+def test_layer_toggle_is_part_of_the_state_and_the_link(app):
+    at = app.run()
+    total = int(metric(at, "Records shown"))
+    at.checkbox(key="layer_patrols").uncheck().run()
+    assert int(metric(at, "Records shown")) == total - 3
+    assert "Joint police patrol abroad" not in set(table(at)["Type"])
+    assert qp(at, "hide") == ["patrols"]
+    assert "joint patrols hidden" in heading(at)
+
+
+def test_hidden_layer_link_restores_the_toggle(app):
+    at = app
+    at.query_params["hide"] = ["patrols", "arcs"]
+    at.run()
+    assert at.checkbox(key="layer_patrols").value is False
+    assert at.checkbox(key="layer_arcs").value is False
+    assert at.checkbox(key="layer_stations").value is True
+    assert not at.info
+
+
+@pytest.mark.parametrize("as_of, shown", [("2099-01-01", "2030-12-31"), ("1989-12-31", "1990-01-01"),
+                                          ("0001-01-01", "1990-01-01")])
+def test_out_of_range_date_link_is_clamped_with_one_notice(app, as_of, shown):
+    at = app
+    at.query_params["as_of"] = as_of
+    at.run()
+    assert not at.exception
+    notices = [i.value.replace("\\", "") for i in at.info if "nothing to export" not in i.value]
+    assert len(notices) == 1 and "as_of" in notices[0] and shown in notices[0], notices
+    assert str(at.date_input(key="f_asof").value) == shown
+    assert metric(at, "Records shown").isdigit()
+
+
+def test_repeated_agreeing_values_are_silent(app):
+    at = app
+    at.query_params["bureau"] = ["mps", "mps"]
+    at.query_params["q"] = ["rome", "rome"]
+    at.run()
+    assert not at.info
+    assert ms(at, "f_bureau").value == ["mps"]
+
+
+def test_date_and_years_in_one_link_the_date_wins_and_says_so(app):
+    at = app
+    at.query_params.update({"as_of": "2016-05-10", "from": "2012", "to": "2013"})
+    at.run()
+    assert len(at.info) == 1 and "the date wins" in at.info[0].value.replace("\\", "")
+    assert at.radio(key="f_time").value == "on"
+    assert heading(at).endswith("as of 2016-05-10")
+
+
+def test_time_controls_cannot_contradict(app):
+    at = app.run()
+    at.date_input(key="f_asof").set_value("2016-05-10").run()
+    assert at.radio(key="f_time").value == "on"
+    as_of_count = metric(at, "Records shown")
+    at.slider(key="f_years").set_value((2011, 2012)).run()
+    assert at.radio(key="f_time").value == "between"
+    assert "as of" not in heading(at) and "between 2011 and 2012" in heading(at)
+    assert "as_of" not in at.query_params and qp(at, "from") == ["2011"]
+    at.radio(key="f_time").set_value("on").run()
+    assert metric(at, "Records shown") == as_of_count
+    assert "from" not in at.query_params
+
+
+def test_status_in_the_table_is_the_status_on_the_date(app):
+    at = app.run()
+    ms(at, "f_bureau").select("wenzhou-psb").run()
+    assert list(table(at)["Status"]) == ["Closed or ceased"]
+    at.date_input(key="f_asof").set_value("2022-12-31").run()
+    assert list(table(at)["Status"]) == ["Reported"]
+    at.session_state["map"] = {"selection": {"objects": {"stations": [{"id": "st-fra-paris-3"}]}}}
+    at.run()
+    panel = html.unescape(detail_html(at))
+    assert "Status on 2022-12-31" in panel and "latest: Closed or ceased" in panel
+
+
+def test_map_selection_brings_its_row_to_the_top(app):
+    at = app.run()
+    last = str(table(at)["id"].iloc[-1])
+    at.session_state["map"] = {"selection": {"objects": {"stations": [{"id": last}]}}}
+    at.run()
+    assert str(table(at)["id"].iloc[0]) == last
+    assert qp(at, "sel") == [last]

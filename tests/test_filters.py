@@ -74,12 +74,53 @@ def test_sentence_plural_and_countries(records):
 
 
 def test_url_round_trip(records):
-    state = FilterState(bureaus=("fuzhou-psb", "mps"), types=("joint_patrol",), countries=("HRV",),
-                        statuses=("ended",), as_of=date(2020, 1, 31), years=(2018, 2022),
-                        search="Zagreb")
-    params = filters.to_query_params(state)
     allowed = filters.allowed_values(records, ["fuzhou-psb", "mps", "unknown"])
-    assert filters.from_query_params(params, allowed) == state
+    for state in (
+        FilterState(bureaus=("fuzhou-psb", "mps"), types=("joint_patrol",), countries=("HRV",),
+                    statuses=("ended",), as_of=date(2020, 1, 31), search="Zagreb",
+                    regions=("150",), hidden=("arcs", "patrols")),
+        FilterState(years=(2018, 2022), regions=("039",)),
+    ):
+        params = filters.to_query_params(state)
+        assert filters.from_query_params(params, allowed) == state
+
+
+def test_a_date_and_a_year_range_in_one_link_the_date_wins(records):
+    allowed = filters.allowed_values(records, ["mps"])
+    state = filters.from_query_params({"as_of": "2020-01-31", "from": "2018", "to": "2022"}, allowed)
+    assert state.as_of == date(2020, 1, 31) and state.years is None
+    assert len(state.notices) == 1 and "date wins" in state.notices[0]
+
+
+def test_link_values_repeated_in_agreement_are_silent(records):
+    allowed = filters.allowed_values(records, ["mps"])
+    state = filters.from_query_params({"bureau": ["mps", "mps"], "as_of": ["2020-01-31"] * 2,
+                                       "q": ["rome", "rome"]}, allowed)
+    assert state.bureaus == ("mps",) and state.as_of == date(2020, 1, 31) and state.search == "rome"
+    assert state.notices == ()
+    state = filters.from_query_params({"as_of": ["2020-01-31", "2021-01-31"]}, allowed)
+    assert state.as_of == date(2021, 1, 31) and len(state.notices) == 1
+
+
+@pytest.mark.parametrize("text, day", [("2099-01-01", date(2030, 12, 31)),
+                                       ("0001-01-01", date(1990, 1, 1))])
+def test_out_of_range_link_dates_are_clamped(records, text, day):
+    state = filters.from_query_params({"as_of": text}, filters.allowed_values(records, []))
+    assert state.as_of == day and len(state.notices) == 1 and "as_of" in state.notices[0]
+
+
+def test_status_filter_and_status_on_use_the_day(records):
+    closed_now = filters.apply(records, FilterState(statuses=("closed",)))
+    assert list(closed_now["id"]) == ["st-ita-milan-1"]
+    assert (closed_now[filters.STATUS_ON] == "closed").all()
+    earlier = filters.apply(records, FilterState(statuses=("closed",), as_of=date(2019, 7, 1)))
+    assert earlier.empty  # not yet closed then
+
+
+def test_hidden_layers_remove_their_records(records):
+    shown = filters.apply(records, FilterState(hidden=("patrols",)))
+    assert "joint_patrol" not in set(shown["activity_type"]) and len(shown) == len(records) - 2
+    assert len(filters.apply(records, FilterState(hidden=("arcs",)))) == len(records)
 
 
 def test_bad_url_values_become_notices_not_errors(records):

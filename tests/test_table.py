@@ -20,8 +20,8 @@ def records(mini_dir):
 def test_columns_in_order(records):
     frame = table.table_frame(records, NAMES)
     assert list(frame.columns) == [
-        "Name", "Type", "Operating bureau", "City", "Country", "Precision", "Status", "Started",
-        "First reported", "Ended", "Confidence", "Sources", "Chinese name", "id",
+        "Name", "Status", "Country", "City", "Operating bureau", "Type", "Started",
+        "First reported", "Ended", "Precision", "Confidence", "Sources", "Chinese name", "id",
     ]
     assert list(frame.columns) == list(table.COLUMNS)
 

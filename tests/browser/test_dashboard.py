@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lawreach import layers
+from lawreach import filters, layers
+from lawreach.filters import FilterState
 from lawreach.load import DEFAULT_DATA_DIR, load_dataset
 from tests.browser.helpers import (
     MAP_CANVAS,
@@ -66,12 +68,16 @@ def test_bureau_filter_changes_count_and_link_restores_it(page, new_context, app
     assert no_exceptions(fresh)
 
 
-def _isolated_station(data_dir: Path | None):
-    """A service station with no other record near it (so a click at its point hits it)."""
+def _isolated_record(data_dir: Path | None, precision: str | None = None):
+    """A record drawn alone (no other record near its display point), so a click at its
+    point can only hit it; ``precision`` asks for e.g. a country-level ring."""
     data = load_dataset(data_dir or DEFAULT_DATA_DIR)
     frame = layers.prepare(data.records, data.bureaus)
     xs, ys = frame["x"].to_numpy(float), frame["y"].to_numpy(float)
-    for i in np.flatnonzero((frame["activity_type"] == "service_station").to_numpy()):
+    wanted = (frame["activity_type"] == "service_station").to_numpy().copy()
+    if precision:
+        wanted &= (frame["location_precision"] == precision).to_numpy()
+    for i in np.flatnonzero(wanted):
         others = np.hypot(xs - xs[i], ys - ys[i])
         others[i] = np.inf
         if others.min() > 1.0:
@@ -79,17 +85,121 @@ def _isolated_station(data_dir: Path | None):
     pytest.skip("no isolated service station in the data")
 
 
-def test_clicking_a_marker_opens_its_detail_panel(page, app_url):
-    record = _isolated_station(Path(os.environ["LAWREACH_DATA_DIR"])
-                               if os.environ.get("LAWREACH_DATA_DIR") else None)
+def _data_dir() -> Path | None:
+    return Path(os.environ["LAWREACH_DATA_DIR"]) if os.environ.get("LAWREACH_DATA_DIR") else None
+
+
+def _hover_until_tooltip(page, x: float, y: float, text: str, timeout_s: float = 60) -> None:
+    """Move the pointer over (x, y) until deck.gl's tooltip shows ``text``: proof that the
+    map has drawn and can pick there (a click before that lands on nothing)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tooltip = page.locator(".deck-tooltip")
+    deadline = time.monotonic() + timeout_s
+    step = 0
+    while time.monotonic() < deadline:
+        step += 1
+        page.mouse.move(x + (step % 2), y)  # a real move each time: deck.gl picks on move
+        try:
+            tooltip.filter(has_text=text).wait_for(state="visible", timeout=1500)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no tooltip with {text!r} at ({x:.0f}, {y:.0f})")
+
+
+@pytest.mark.parametrize("precision", ["city", "country"])
+def test_clicking_a_marker_opens_its_detail_panel(page, app_url, precision):
+    """A click anywhere in a marker opens it: a city dot, and the middle of a hollow
+    country-level ring (its faint fill is pickable)."""
+    record = _isolated_record(_data_dir(), precision)
     # a link centred on the record: it sits in the middle of the map
-    page.goto(f"{app_url}?lat={record['y']}&lon={record['x']}&zoom=9")
+    page.goto(f"{app_url}?lat={record['y']}&lon={record['x']}&zoom=6")
     wait_for_script(page)
     assert map_pixels(page, min_marker=5)["marker"] >= 5
     box = page.locator(MAP_CANVAS).bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    _hover_until_tooltip(page, cx, cy, str(record["name"]))
+    page.mouse.click(cx, cy)
     panel = page.locator(".lr-detail")
-    panel.wait_for(timeout=30_000)
+    panel.wait_for(timeout=60_000)
     assert record["name"] in panel.inner_text()
-    page.wait_for_url(f"**sel={record['id']}**")
+    page.wait_for_url(f"**sel={record['id']}**", timeout=60_000)
+    assert no_exceptions(page)
+
+
+# --- journeys: several filter changes in a row, then another click -----------------------
+
+
+def _pick(page, label: str, typed: str, option: str) -> None:
+    """Open a sidebar multiselect, type, and click the option whose label starts with
+    ``option`` (labels end in a live count)."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text=label)
+    field = box.locator("input")
+    field.click()
+    field.fill(typed)
+    page.locator('[role="option"]').filter(has_text=re.compile(rf"^{re.escape(option)} \(\d+\)$")
+                                           ).first.click()
+    page.keyboard.press("Escape")
+
+
+def _expect(page, state: FilterState, url_parts: list[str]) -> int:
+    """Wait until the page shows the count that ``state`` gives on the same data, and the
+    link holds every part; return the count."""
+    data = load_dataset(_data_dir() or DEFAULT_DATA_DIR)
+    names = dict(zip(data.bureaus["id"], data.bureaus["name"], strict=False))
+    expected = len(filters.apply(data.records, state, names))
+    assert expected > 0, state
+    wait_for_metric(page, "Records shown", lambda v: v == str(expected), timeout_s=60)
+    for part in url_parts:
+        page.wait_for_url(re.compile(rf"[?&]{re.escape(part)}(&|$)"), timeout=60_000)
+    assert no_exceptions(page)
+    return expected
+
+
+def test_bureau_then_two_countries_then_world_view_keeps_every_choice(page, app_url):
+    page.goto(app_url)
+    wait_for_script(page)
+    _pick(page, "Operating bureau", "Fuzhou", "Fuzhou Municipal Public Security Bureau")
+    _expect(page, FilterState(bureaus=("fuzhou-psb",)), ["bureau=fuzhou-psb"])
+    _pick(page, "Country", "Spain", "Spain")
+    _expect(page, FilterState(bureaus=("fuzhou-psb",), countries=("ESP",)),
+            ["bureau=fuzhou-psb", "country=ESP"])
+    _pick(page, "Country", "France", "France")
+    both = FilterState(bureaus=("fuzhou-psb",), countries=("ESP", "FRA"))
+    n = _expect(page, both, ["bureau=fuzhou-psb", "country=ESP&country=FRA"])
+    page.get_by_role("button", name="World view").click()
+    wait_for_script(page)
+    assert _expect(page, both, ["bureau=fuzhou-psb", "country=ESP&country=FRA"]) == n
+    assert "(" not in page.url.split("bureau=")[1].split("&")[0]  # an id, never a label
+
+
+def test_country_then_type_then_fit_keeps_both(page, app_url):
+    """A presenter's path: Italy, then Joint patrol, then fit the map."""
+    page.goto(app_url)
+    wait_for_script(page)
+    _pick(page, "Country", "Italy", "Italy")
+    _expect(page, FilterState(countries=("ITA",)), ["country=ITA"])
+    _pick(page, "Activity type", "Joint", "Joint police patrol abroad")
+    state = FilterState(countries=("ITA",), types=("joint_patrol",))
+    _expect(page, state, ["type=joint_patrol", "country=ITA"])
+    page.get_by_role("button", name="Fit map to results").click()
+    wait_for_script(page)
+    _expect(page, state, ["type=joint_patrol", "country=ITA"])
+
+
+def test_search_finds_prato_station_first(page, app_url):
+    """A journalist types 'prato station': the Prato station is the first row."""
+    page.goto(app_url)
+    wait_for_script(page)
+    search = page.locator('[data-testid="stSidebar"] input[aria-label="Search"]')
+    search.fill("prato station")
+    search.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]q=prato"), timeout=60_000)
+    data = load_dataset(_data_dir() or DEFAULT_DATA_DIR)
+    names = dict(zip(data.bureaus["id"], data.bureaus["name"], strict=False))
+    found = filters.apply(data.records, FilterState(search="prato station"), names)
+    assert found["activity_type"].iloc[0] == "service_station" and "Prato" in found["city"].iloc[0]
+    wait_for_metric(page, "Records shown", lambda v: v == str(len(found)), timeout_s=60)
     assert no_exceptions(page)

@@ -188,7 +188,7 @@ def renderer(fmt: str, args: argparse.Namespace, bureaus: pd.DataFrame) -> Calla
 def plan(args: argparse.Namespace, dataset: Dataset, state: FilterState, fmt: str) -> list[Job]:
     """Every file to write, decided before anything is written."""
     names = dict(zip(dataset.bureaus["id"], dataset.bureaus["name"], strict=False))
-    filtered = filters.apply(dataset.records, state)
+    filtered = filters.apply(dataset.records, state, names)
     if filtered.empty:
         raise LookupError(f"no records match the filters ({filters.describe(state, filtered, names)}); "
                           "nothing written")

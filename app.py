@@ -18,23 +18,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lawreach import (
-    coverage,
-    detail,
-    filters,
-    layers,
-    link,
-    provenance,
-    regions,
-    selection,
-    summary,
-    table,
-    view,
-)
-from lawreach.filters import STATUS_ON, FilterState, country_name, status_label
-from lawreach.load import DEFAULT_DATA_DIR, Dataset, load_dataset
-from lawreach.schema import ACTIVITY_TYPES
-from lawreach.stamp import Stamp, data_stamp
+from lawreach.contract import coverage, provenance, regions
+from lawreach.contract.load import DEFAULT_DATA_DIR, Dataset, load_dataset
+from lawreach.contract.schema import ACTIVITY_TYPES
+from lawreach.contract.stamp import Stamp, data_stamp
+from lawreach.map import layers, view
+from lawreach.query import filters
+from lawreach.query.filters import STATUS_ON, FilterState, country_name, status_label
+from lawreach.ui import detail, link, selection, summary, table
 
 DATA_DIR = Path(os.environ.get("LAWREACH_DATA_DIR") or DEFAULT_DATA_DIR)
 MAP_HEIGHT = 560

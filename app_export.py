@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st  # noqa: TID251 - a UI module beside app.py, like app.py itself
 
-from lawreach import provenance
-from lawreach.export_data import ExportMeta, suggested_name, to_csv, to_geojson
-from lawreach.filters import FilterState
-from lawreach.load import Dataset
+from lawreach.contract import provenance
+from lawreach.contract.load import Dataset
+from lawreach.export.tabular import ExportMeta, suggested_name, to_csv, to_geojson
+from lawreach.query.filters import FilterState
 
 FORMATS: dict[str, tuple[str, str, str]] = {
     # format: (button label, mime type, what it is for)
@@ -45,13 +45,13 @@ def make_file(fmt: str, records: pd.DataFrame, bureaus: pd.DataFrame, data_dir: 
         meta = ExportMeta.for_data(data_dir, sentence, title=options["title"],
                                    export_date=date.today())
         if fmt in ("png", "svg", "pdf"):
-            from lawreach import snapshot
+            from lawreach.export import snapshot
 
             return snapshot.snapshot_bytes(records, bureaus, meta, fmt, scale=options["scale"],
                                            preset=options["preset"], world=options["world"],
                                            arcs=options["arcs"])
         if fmt == "html":
-            from lawreach import export_html
+            from lawreach.export import html as export_html
 
             return export_html.to_html(records, bureaus, meta, world=options["world"])
         return to_csv(records, meta) if fmt == "csv" else to_geojson(records, meta)
@@ -69,7 +69,7 @@ def render(*, filtered: pd.DataFrame, state: FilterState, sentence: str, dataset
 @st.fragment
 def _export_fragment(filtered: pd.DataFrame, state: FilterState, sentence: str,
                      bureaus: pd.DataFrame, data_dir: Path) -> None:
-    from lawreach.snapshot import PRESETS
+    from lawreach.export.snapshot import PRESETS
 
     n = len(filtered)
     st.caption(f"Every file holds exactly the {n} record{'s' if n != 1 else ''} of this view "

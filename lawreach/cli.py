@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from lawreach import coverage, provenance
-from lawreach.load import DEFAULT_DATA_DIR, Dataset, load_dataset
+from lawreach.contract import coverage, provenance
+from lawreach.contract.load import DEFAULT_DATA_DIR, Dataset, load_dataset
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # What a shell reports for a program killed by SIGPIPE (128 + 13), as for `yes | head -1`:
@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("geocode", help="propose coordinates from the offline gazetteer "
                    "(python -m lawreach geocode --help)")
     try:
-        from lawreach import export_cli
+        from lawreach.export import cli as export_cli
     except ImportError as exc:
         # A broken export module must neither hide the command (it would vanish from
         # --help with no word why) nor take validate and stats down with it.

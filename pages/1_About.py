@@ -7,9 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from lawreach import about, provenance
-from lawreach.load import DEFAULT_DATA_DIR, load_dataset
-from lawreach.stamp import data_stamp
+from lawreach.contract import provenance
+from lawreach.contract.load import DEFAULT_DATA_DIR, load_dataset
+from lawreach.contract.stamp import data_stamp
+from lawreach.ui import about
 
 DATA_DIR = Path(os.environ.get("LAWREACH_DATA_DIR") or DEFAULT_DATA_DIR)
 

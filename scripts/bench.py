@@ -23,9 +23,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lawreach import filters, layers  # noqa: E402
-from lawreach.filters import FilterState  # noqa: E402
-from lawreach.load import DEFAULT_DATA_DIR, load_dataset  # noqa: E402
+from lawreach import layers  # noqa: E402
+from lawreach.contract.load import DEFAULT_DATA_DIR, load_dataset  # noqa: E402
+from lawreach.query import filters
+from lawreach.query.filters import FilterState  # noqa: E402
 
 
 def median_time(fn: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter

@@ -26,10 +26,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from lawreach import export_html, snapshot  # noqa: E402
-from lawreach.export_data import ExportMeta, to_csv, to_geojson  # noqa: E402
-from lawreach.filters import FilterState, apply, describe  # noqa: E402
-from lawreach.load import DEFAULT_DATA_DIR, load_dataset  # noqa: E402
+from lawreach import snapshot  # noqa: E402
+from lawreach.contract.load import DEFAULT_DATA_DIR, load_dataset  # noqa: E402
+from lawreach.export import html as export_html  # noqa: E402
+from lawreach.export.tabular import ExportMeta, to_csv, to_geojson  # noqa: E402
+from lawreach.query.filters import FilterState, apply, describe  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",

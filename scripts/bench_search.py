@@ -1,13 +1,13 @@
-"""Benchmark the relevance search (lawreach.search) against the literal substring search.
+"""Benchmark the relevance search (lawreach.query.search) against the literal substring search.
 
 For the bundled data and for synthetic frames of 1e4 and 1e5 records (the bundled
 records repeated), prints per query set:
 
 * ``reference``: the literal, folded substring search that ``filters.apply`` used
   before (its logic is copied below, so the comparison survives the rewiring);
-* ``build``: :func:`lawreach.search.build_index` (fold every field once; a caller can
+* ``build``: :func:`lawreach.query.search.build_index` (fold every field once; a caller can
   cache it with the data);
-* ``query``: :func:`lawreach.search.score_index` on a built index, per query;
+* ``query``: :func:`lawreach.query.search.score_index` on a built index, per query;
 * ``score()``: build + query, what an uncached call costs per query;
 
 each as a median time and as a ratio to the reference measured in the same run.
@@ -34,13 +34,13 @@ import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lawreach import search  # noqa: E402
-from lawreach.load import DEFAULT_DATA_DIR, load_dataset  # noqa: E402
+from lawreach.contract.load import DEFAULT_DATA_DIR, load_dataset  # noqa: E402
+from lawreach.query import search  # noqa: E402
 
 QUERIES = ("Prato station", "Milano", "湄公河", "the Mekong patrol", "青田", "jingqiao",
            "Fuzhou Municipal", "Qingtain", "Zagreb 2019")
 
-# --- the reference: filters.apply's search before lawreach.search ----------------
+# --- the reference: filters.apply's search before lawreach.query.search ----------------
 
 SEARCH_COLUMNS = ("name", "name_zh", "name_pinyin", "city", "address", "notes", "programme")
 

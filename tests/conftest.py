@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lawreach.schema import RECORD_FIELDS
+from lawreach.contract.schema import RECORD_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

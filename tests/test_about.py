@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lawreach import about
-from lawreach.load import load_dataset
-from lawreach.schema import SOURCE_KINDS, STATUSES
+from lawreach.contract.load import load_dataset
+from lawreach.contract.schema import SOURCE_KINDS, STATUSES
+from lawreach.ui import about
 
 
 def test_readme_section_is_found_by_heading_word(tmp_path):

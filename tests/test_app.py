@@ -15,7 +15,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lawreach import selection
+from lawreach.ui import selection
 from tests.conftest import REPO, feature, write_geojson
 from tests.sample_data import HOSTILE_NAME, station_features, write_sample
 
@@ -272,7 +272,7 @@ def test_about_page(sample_dir, monkeypatch):
     at.switch_page(ABOUT_PAGE).run()
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
-    from lawreach.schema import CONFIDENCES, PRECISIONS, STATUSES
+    from lawreach.contract.schema import CONFIDENCES, PRECISIONS, STATUSES
 
     for key in (*STATUSES, *PRECISIONS, *CONFIDENCES):
         assert f"`{key}`" in text, key

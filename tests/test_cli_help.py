@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lawreach.cli import main
-from lawreach.geocode_cli import run_cli
+from lawreach.geocode.cli import run_cli
 
 
 def _help(capsys, *args: str) -> str:

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from lawreach.cli import main
-from lawreach.load import load_dataset
-from lawreach.read import MAX_FILE_BYTES
+from lawreach.contract.load import load_dataset
+from lawreach.contract.read import MAX_FILE_BYTES
 from tests.corpus.build_corpus import BELGRADE, ZAGREB, csv_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

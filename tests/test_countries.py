@@ -13,8 +13,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from lawreach import countries
-from lawreach.countries import (
+from lawreach.contract import countries
+from lawreach.contract.countries import (
     BASEMAP_PATH,
     basemap_geojson,
     country_shape,

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from lawreach.load import BUREAU_COLUMNS
-from lawreach.problems import RULES
-from lawreach.schema import EVENT_FIELDS, RECORD_FIELDS, SOURCE_FIELDS, VOCABULARIES
+from lawreach.contract.load import BUREAU_COLUMNS
+from lawreach.contract.problems import RULES
+from lawreach.contract.schema import EVENT_FIELDS, RECORD_FIELDS, SOURCE_FIELDS, VOCABULARIES
 from tests.conftest import DATA, REPO
 
 README = (DATA / "README.md").read_text(encoding="utf-8")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from lawreach import export_cli
 from lawreach.cli import main
+from lawreach.export import cli as export_cli
 from tests.conftest import ARTIFACTS, REPO
 from tests.export_fixtures import write_export_dir
 

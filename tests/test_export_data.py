@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lawreach import export_data
-from lawreach.export_data import CSV_COLUMNS, ExportMeta, neutralise, to_csv, to_geojson
-from lawreach.filters import FilterState, apply, describe
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
+from lawreach.export import tabular as export_data
+from lawreach.export.tabular import CSV_COLUMNS, ExportMeta, neutralise, to_csv, to_geojson
+from lawreach.query.filters import FilterState, apply, describe
 from tests.conftest import ARTIFACTS
 from tests.export_fixtures import EXPORT_DATE, XSS_NAME, write_export_dir
 

@@ -20,10 +20,11 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from lawreach import export_html, style
-from lawreach.export_data import ExportMeta
-from lawreach.filters import FilterState, apply, describe
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
+from lawreach.export import html as export_html
+from lawreach.export.tabular import ExportMeta
+from lawreach.map import style
+from lawreach.query.filters import FilterState, apply, describe
 from tests.conftest import ARTIFACTS
 from tests.export_fixtures import BREAKOUT_NAME, EXPORT_DATE, XSS_NAME, with_chromium, write_export_dir
 

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lawreach import filters
-from lawreach.filters import FilterState
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
+from lawreach.query import filters
+from lawreach.query.filters import FilterState
 from tests.conftest import feature, write_geojson, write_patrols
 
 

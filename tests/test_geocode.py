@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from lawreach import geocode
-from lawreach.countries import distance_to_country_km
+from lawreach.contract.countries import distance_to_country_km
 from lawreach.geocode import (
     INSTALL_COMMAND,
     Candidate,

@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from lawreach import layers, style
-from lawreach.display import RING_FILL_ALPHA
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
+from lawreach.map import layers, style
+from lawreach.map.display import RING_FILL_ALPHA
 from tests.sample_data import HOSTILE_NAME, PARIS, write_sample
 
 
@@ -206,7 +206,7 @@ def test_legend_names_each_bureau_escaped(sample, prepared):
 
 def test_bundled_data_deck_stays_small_and_fast():
     """Guard: the real data's deck is well under the browser's comfort zone."""
-    from lawreach.load import DEFAULT_DATA_DIR
+    from lawreach.contract.load import DEFAULT_DATA_DIR
 
     data = load_dataset(DEFAULT_DATA_DIR)
     if data.records.empty:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from lawreach.filters import FilterState
-from lawreach.link import url_params
+from lawreach.query.filters import FilterState
+from lawreach.ui.link import url_params
 
 DEFAULT = {"longitude": 10.0, "latitude": 30.0, "zoom": 1.5}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from lawreach.cli import main
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
 from tests.conftest import feature, write_geojson, write_patrols
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from lawreach import provenance
+from lawreach.contract import provenance
 
 
 def test_data_version_changes_with_the_files(mini_dir):

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from lawreach import coverage
 from lawreach.cli import main
-from lawreach.load import load_dataset
-from lawreach.schema import RECORD_FIELDS
+from lawreach.contract import coverage
+from lawreach.contract.load import load_dataset
+from lawreach.contract.schema import RECORD_FIELDS
 from tests.conftest import DATA
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
 from tests.conftest import feature, write_geojson, write_patrols
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.elements.deck_gl_json_chart import PydeckSelectionSerde
 
-from lawreach import selection
+from lawreach.ui import selection
 
 CLICK = {"selection": {"indices": {"stations": [3]},
                        "objects": {"stations": [{"id": "st-fra-paris-2", "x": 2.35, "y": 48.87}]}}}

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from lawreach import snapshot, style
-from lawreach.export_data import ExportMeta
-from lawreach.filters import FilterState, apply, describe
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
+from lawreach.export import snapshot
+from lawreach.export.tabular import ExportMeta
+from lawreach.map import style
+from lawreach.query.filters import FilterState, apply, describe
 from tests.conftest import ARTIFACTS
 from tests.export_fixtures import EXPORT_DATE, write_export_dir
 

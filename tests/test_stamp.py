@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from lawreach.stamp import STAMPED_FILES, data_stamp
+from lawreach.contract.stamp import STAMPED_FILES, data_stamp
 
 
 def test_stamp_lists_every_data_file_in_order(mini_dir):

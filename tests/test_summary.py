@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lawreach import summary
-from lawreach.load import Dataset, load_dataset
-from lawreach.problems import Problem
+from lawreach.contract.load import Dataset, load_dataset
+from lawreach.contract.problems import Problem
+from lawreach.ui import summary
 
 
 def problem(file: str, rule: str = "required", record: str | None = "line 2") -> Problem:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lawreach import table
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
+from lawreach.ui import table
 
 NAMES = {"fuzhou-psb": "Fuzhou PSB", "mps": "Ministry of Public Security"}
 

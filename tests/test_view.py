@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lawreach import view
-from lawreach.layers import DEFAULT_VIEW
+from lawreach.map import view
+from lawreach.map.layers import DEFAULT_VIEW
 
 
 def frame(points):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from lawreach import style
+from lawreach.map import style
 
 MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 

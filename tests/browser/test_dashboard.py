@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lawreach import filters, layers
-from lawreach.filters import FilterState
-from lawreach.load import DEFAULT_DATA_DIR, load_dataset
+from lawreach.contract.load import DEFAULT_DATA_DIR, load_dataset
+from lawreach.map import layers
+from lawreach.query import filters
+from lawreach.query.filters import FilterState
 from tests.browser.helpers import (
     MAP_CANVAS,
     map_pixels,

@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from lawreach.load import load_dataset
+from lawreach.contract.load import load_dataset
 from tests.browser.helpers import MAP_CANVAS, wait_for_script
 from tests.conftest import PATROL, SOURCE, STATION, feature, write_geojson, write_patrols
 from tests.sample_data import patrol_rows, station_features, write_sample
@@ -272,7 +272,7 @@ def test_version_caption_and_about_page(watched, hostile_url):
 # --- exports opened from disk ------------------------------------------------------------
 
 def _export_inputs(hostile_dir: Path):
-    export_data = pytest.importorskip("lawreach.export_data")
+    export_data = pytest.importorskip("lawreach.export.tabular")
     data = load_dataset(hostile_dir)
     records = data.records[data.records["id"].isin([HOSTILE_ID, HOSTILE_PATROL_ID])]
     meta = export_data.ExportMeta.for_data(hostile_dir, sentence=f"records matching “{SVG}”",
@@ -301,7 +301,7 @@ def _hover_record(page, canvas_box: dict, lon: float, lat: float, timeout_s: flo
 
 
 def test_standalone_html_export_from_file(file_page, hostile_dir, tmp_path):
-    export_html = pytest.importorskip("lawreach.export_html")
+    export_html = pytest.importorskip("lawreach.export.html")
     records, bureaus, meta = _export_inputs(hostile_dir)
     path = tmp_path / "map.html"
     path.write_bytes(export_html.to_html(records, bureaus, meta))
@@ -325,7 +325,7 @@ def test_standalone_html_export_from_file(file_page, hostile_dir, tmp_path):
 
 
 def test_svg_snapshot_opened_in_chromium(file_page, hostile_dir, tmp_path):
-    snapshot = pytest.importorskip("lawreach.snapshot")
+    snapshot = pytest.importorskip("lawreach.export.snapshot")
     records, bureaus, meta = _export_inputs(hostile_dir)
     svg = snapshot.snapshot_bytes(records, bureaus, meta, "svg")
     tree = ElementTree.fromstring(svg)

@@ -91,6 +91,7 @@ SOFT_FACTOR, PHRASE_FACTOR = 0.5, 0.5
 TYPE_FIELD = "activity_type"  # where a soft word counts in full
 COMPACT_MIN_CHARS = 5  # shorter spaceless words would match across word breaks by chance
 FUZZY_MIN_CHARS, FUZZY_CUTOFF = 4, 0.8
+VECTORISE_FROM = 5_000  # distinct texts from which pandas folds faster than a Python loop
 
 # (column, weight, also matched with spaces removed). country, operating_bureau,
 # activity_type and report are searched through derived text (names, labels).
@@ -130,26 +131,39 @@ _COMBINING_RE = re.compile(_COMBINING)
 _SEPARATORS_RE = re.compile(_SEPARATORS)
 
 
+def _fold_one(text: str) -> str:
+    """:func:`fold_series` for one string, in plain Python (same steps, same result)."""
+    if not text.isascii():  # NFKD and the combining marks change nothing in ASCII
+        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+    return " " + _SEPARATORS_RE.sub(" ", text.casefold()) + " "
+
+
 def fold_series(values: pd.Series) -> pd.Series:
     """Search form of each value: NFKD, no combining marks, casefolded, punctuation as
     spaces, padded with a space at each end so that " word " finds whole words.
 
-    Vectorised (pandas string methods); the same steps as ``filters._fold`` plus the
-    punctuation, so a query folded here matches text folded here.
+    The steps of ``filters._fold`` plus the punctuation, so a query folded here
+    matches text folded here. Up to :data:`VECTORISE_FROM` values are folded one by
+    one in Python, above that with pandas string methods (RE2 on Arrow-backed
+    columns), each where it is faster (scripts/bench_search.py): on the bundled
+    data's ~1,100 distinct texts a pandas call costs more than the work, and at 1e5
+    texts the separators pass alone is ~4x faster in RE2 than in Python's ``re``.
+    Only non-ASCII values go through NFKD, in either path: most text is ASCII.
     """
     text = values.fillna("").astype(str)
-    text = text.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True).str.casefold()
-    return " " + text.str.replace(_SEPARATORS, " ", regex=True) + " "
+    if len(text) < VECTORISE_FROM:
+        return pd.Series([_fold_one(t) for t in text.tolist()], index=values.index, dtype=text.dtype)
+    wide = text.str.contains(r"[^\x00-\x7f]", regex=True).to_numpy(dtype=bool)
+    folded = text.str.lower()  # casefold of ASCII; the non-ASCII rows are redone below
+    if wide.any():
+        folded[wide] = (text[wide].str.normalize("NFKD").str.replace(_COMBINING, "", regex=True)
+                        .str.casefold())
+    return " " + folded.str.replace(_SEPARATORS, " ", regex=True) + " "
 
 
 def fold_text(text: str) -> str:
-    """One string folded as :func:`fold_series` folds the data, without the padding.
-
-    The same steps in plain Python (what pandas runs on an object column), because
-    a query is one short string and a pandas call costs more than the work.
-    """
-    text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)).casefold()
-    return " ".join(_SEPARATORS_RE.sub(" ", text).split())
+    """One string folded as :func:`fold_series` folds the data, without the padding."""
+    return " ".join(_fold_one(text).split())
 
 
 def _is_cjk(text: str) -> bool:
@@ -262,14 +276,15 @@ def _build_fields(records: pd.DataFrame, bureau_names: Mapping[str, str],
     values: list[object] = []
     for name, weight, compact in FIELDS:
         codes, uniques = pd.factorize(_column(records, name), use_na_sentinel=True)
-        distinct = list(uniques) + [""]  # the last one stands for missing values
+        distinct = [*uniques.tolist(), ""]  # the last one stands for missing values
         codes = np.where(codes < 0, len(distinct) - 1, codes).astype(np.intp)
         if name in _DERIVED:
             distinct = [_derived_text(name, str(v), bureau_names, extra_bureau_names) if v else ""
                         for v in distinct]
         parts.append((name, weight, compact, codes, len(values)))
         values += distinct
-    folded = fold_series(pd.Series(values, dtype=object))
+    # dtype=str: Arrow-backed where pandas has pyarrow, so the regex steps run in RE2.
+    folded = fold_series(pd.Series(values, dtype=str))
     has_cjk = folded.str.contains(_CJK_CLASS, regex=True).to_numpy(dtype=bool)
     has_other = folded.str.contains(_NON_CJK_CLASS, regex=True).to_numpy(dtype=bool)
     texts = folded.tolist()
@@ -470,7 +485,7 @@ def _vocabulary(index: SearchIndex) -> list[str]:
     if not index._vocabulary:
         words = {w for f in index.fields if f.name in _VOCABULARY_FIELDS
                  for w in " ".join(f.texts).split()
-                 if len(w) >= FUZZY_MIN_CHARS and not _is_cjk(w)}
+                 if len(w) >= FUZZY_MIN_CHARS and w.isalpha() and not _is_cjk(w)}
         index._vocabulary.append(sorted(words))
     return index._vocabulary[0]
 

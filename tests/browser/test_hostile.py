@@ -259,7 +259,7 @@ def test_table_and_problems_banner(watched, hostile_url):
 def test_version_caption_and_about_page(watched, hostile_url):
     page = watched
     open_app(page, hostile_url)
-    assert IMG in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert IMG in page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
     page.goto(hostile_url + "About")
     page.wait_for_selector("h2", timeout=30_000)
     page.wait_for_timeout(1000)

@@ -147,6 +147,15 @@ def test_activity_type_labels_are_searched(real):
     assert liaison <= set(found(real, "liaison"))
 
 
+def test_the_vectorised_fold_gives_the_same_scores(real, monkeypatch):
+    records, index = real
+    monkeypatch.setattr(search, "VECTORISE_FROM", 0)
+    names, extra = search.bureau_name_maps(load_dataset(DATA).bureaus)
+    vectorised = search.build_index(records, names, extra)
+    for query in ("湄公河", "Prato station", "jingqiao", "Kőbánya", "São Paulo", "Fuzhou Municipal"):
+        assert search.score_index(vectorised, query).equals(search.score_index(index, query)), query
+
+
 def test_the_alias_table_covers_every_country_in_the_data(real):
     records, _ = real
     assert set(records["country"]) <= {c.iso3 for c in COUNTRIES}
@@ -230,6 +239,34 @@ def test_every_word_must_match_but_soft_words_need_not():
     assert ranked(records, "the station") == ["station"]
 
 
+def test_other_forms_match_whole_words_only():
+    records = frame(
+        {"id": "notes", "name": "Post", "notes": "They can say there are romantic views", "country": "ITA"},
+        {"id": "canada", "name": "Post", "country": "CAN"},
+        {"id": "romania", "name": "Post", "city": "Bucharest", "country": "ROU"},
+        {"id": "rome", "name": "Post", "city": "Rome"},
+    )
+    assert ranked(records, "Canada") == ["canada"]  # not "can" in the notes
+    assert ranked(records, "加拿大") == ["canada"]
+    assert ranked(records, "UAE") == []  # not "are"
+    assert ranked(records, "Roma") == ["rome"]  # not "romantic", not "Romania"
+    assert ranked(records, "罗马") == ["rome"]
+    assert ranked(records, "罗马尼亚") == ["romania"]
+
+
+def test_local_english_and_chinese_place_names_are_one_place():
+    records = frame({"id": "hague", "name": "Post", "city": "The Hague", "country": "NLD"},
+                    {"id": "milan", "name": "Post", "city": "Milan"},
+                    {"id": "plitvice", "name": "Plitvice Lakes National Park", "country": "HRV"})
+    for query in ("Den Haag", "'s-Gravenhage", "the hague", "海牙"):
+        assert ranked(records, query) == ["hague"], query
+    for query in ("Milano", "MILANO", "米兰", "米蘭", "Milan"):
+        assert ranked(records, query) == ["milan"], query
+    assert ranked(records, "Plitvička jezera") == ["plitvice"]
+    assert ranked(records, "Nederland") == ["hague"]
+    assert ranked(records, "克罗地亚") == ["plitvice"]
+
+
 def test_pinyin_folds_tones_spaces_and_punctuation():
     records = frame({"id": "p", "name": "Post", "name_pinyin": "Jīng Qiáo yìzhàn"},
                     {"id": "q", "name": "Other"})
@@ -285,9 +322,19 @@ def test_missing_columns_and_object_dtype_give_the_same_scores():
         assert ((search.score(thin, query, BUREAUS) > 0) == (expected > 0)).all(), query
 
 
-def test_query_and_data_fold_alike():
-    samples = ["Fúzhōu jǐng qiáo", "China–Italy", "São Paulo", "Straße", "ＡＢＣ１２３",
-               "澜沧江—湄公河", "Kőbánya, District X", "l'Aquila", "tab\there"]
-    folded = search.fold_series(pd.Series(samples))
-    assert [" ".join(t.split()) for t in folded] == [search.fold_text(s) for s in samples]
+FOLD_SAMPLES = ["Fúzhōu jǐng qiáo", "China–Italy", "São Paulo", "STRASSE Straße", "ＡＢＣ１２３",
+                "澜沧江—湄公河", "Kőbánya, District X", "l'Aquila", "tab\there", "İstanbul", "ﬁx",
+                "“quoted” … «guillemets»", "a\x00b\x7fc", "Ωμέγα ΣΊΣΥΦΟΣ", None, "", "  "]
+
+
+@pytest.mark.parametrize("vectorise_from", [0, 10**9])
+def test_query_and_data_fold_alike(monkeypatch, vectorise_from):
+    # Small inputs fold in Python, large ones with pandas: both must agree with the query.
+    monkeypatch.setattr(search, "VECTORISE_FROM", vectorise_from)
+    for dtype in (object, "str"):
+        values = pd.Series(FOLD_SAMPLES, dtype=dtype)
+        folded = search.fold_series(values)
+        assert folded.index.equals(values.index)
+        assert [" ".join(t.split()) for t in folded] == [search.fold_text(s or "") for s in FOLD_SAMPLES]
+        assert all(t.startswith(" ") and t.endswith(" ") for t in folded)
     assert search.fold_text("Fúzhōu jǐng-qiáo, ＡＢＣ") == "fuzhou jing qiao abc"

@@ -45,8 +45,8 @@ The rules, and why
   (``difflib``, ratio >= 0.8), so "Qingtain" finds Qingtian. Only words that
   would otherwise empty the result are touched.
 * **Fields and ranking.** Name (with its Chinese and pinyin forms) weighs 3; city,
-  address, country (ISO code, ISO names, the table's other names), operating bureau
-  (id and names) and activity type weigh 2; notes, programme, partner agency and
+  address, country (its ISO code and ISO names), operating bureau (id and names)
+  and activity type (label and usual words) weigh 2; notes, programme, partner agency and
   the report weigh 1. Within a field, a whole word counts 1.0, a word start 0.8, a
   spaceless pinyin match 0.6 and a match inside a word 0.4; another form of the word
   counts 0.9 of that, a typo correction 0.6. A word's score is its best field; the
@@ -213,13 +213,8 @@ class _Term:
 def _static_aliases() -> dict[str, frozenset[str]]:
     """The package's alias table, folded like the data (computed once, from code only)."""
     groups = [list(group) for group in alias_groups()]
-    by_iso = {group[0]: group for group in groups if len(group[0]) == 3 and group[0].isupper()}
     for country in COUNTRIES:
-        record = pycountry.countries.get(alpha_3=country.iso3)
-        if record is not None:
-            by_iso[country.iso3].extend(
-                getattr(record, attr) for attr in ("name", "common_name", "official_name")
-                if getattr(record, attr, None))
+        groups.append([*_iso_names(country.iso3), *country.local, *country.zh])
     flat = [form for group in groups for form in group]
     one_way = [(key, forms) for key, forms in ABBREVIATIONS.items()]
     flat += [key for key, _ in one_way] + [form for _, forms in one_way for form in forms]
@@ -235,6 +230,13 @@ def _static_aliases() -> dict[str, frozenset[str]]:
     return {form: frozenset(others) for form, others in aliases.items()}
 
 
+def _iso_names(iso3: str) -> list[str]:
+    """A country's ISO 3166 names: short, common and official, where pycountry has them."""
+    country = pycountry.countries.get(alpha_3=iso3)
+    names = [getattr(country, attr, None) for attr in ("name", "common_name", "official_name")]
+    return [name for name in names if name]
+
+
 def _column(records: pd.DataFrame, name: str) -> pd.Series:
     if name in records.columns:
         return records[name]
@@ -248,9 +250,7 @@ def _derived_text(name: str, value: str, bureau_names: Mapping[str, str],
     if not value:
         return ""
     if name == "country":
-        country = pycountry.countries.get(alpha_3=value)
-        names = [getattr(country, attr, None) for attr in ("name", "common_name", "official_name")]
-        return " ".join([value, *(n for n in names if n)])
+        return " ".join([value, *_iso_names(value)])
     if name == "operating_bureau":
         return " ".join([value, bureau_names.get(value, ""), *extra_bureau_names.get(value, ())])
     if name == "activity_type":
@@ -269,8 +269,8 @@ def _build_fields(records: pd.DataFrame, bureau_names: Mapping[str, str],
 
     Each distinct value is folded once (types, countries, bureaus, programmes and
     the names of station families repeat), and the distinct values of all fields
-    are folded together in one vectorised pass, because on a frame the size of the
-    bundled data the cost of a pandas call, not the text, is what counts.
+    are folded together in one :func:`fold_series` call, because on a frame the size
+    of the bundled data the cost of a pandas call, not the text, is what counts.
     """
     parts: list[tuple[str, float, bool, np.ndarray, int]] = []
     values: list[object] = []

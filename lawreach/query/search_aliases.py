@@ -19,8 +19,8 @@ Where the forms come from
   script finds the place. Only places that occur in the data (as a city, in a
   name, or as a bureau's seat) are listed, plus the few the dashboard's users
   are known to ask for (Den Haag / The Hague).
-* **Countries** (:data:`COUNTRIES`): the English name is taken from ISO 3166 at run
-  time (``pycountry``); the table adds the endonym and other usual names (CLDR
+* **Countries** (:data:`COUNTRIES`): the English names are taken from ISO 3166 at
+  run time (``pycountry``); the table adds the endonym and other usual names (CLDR
   territory names in the country's own language, and common English short names
   such as "UK" or "Russia") and the Chinese name (CLDR ``zh`` territory name).
   Every country in the data is listed.
@@ -113,7 +113,7 @@ PLACES: tuple[Place, ...] = (
     Place("Madrid", (), ("马德里", "馬德里"), 3117735),
     Place("Barcelona", (), ("巴塞罗那",), 3128760),
     Place("Valencia", ("València",), ("瓦伦西亚", "巴伦西亚", "巴倫西亞"), 2509954),
-    Place("Santiago de Compostela", ("Compostela",), ("圣地亚哥-德孔波斯特拉",), 3109642),
+    Place("Santiago de Compostela", ("Compostela",), ("圣地亚哥德孔波斯特拉",), 3109642),
     Place("Lisbon", ("Lisboa",), ("里斯本",), 2267057),
     Place("Porto", ("Oporto",), ("波尔图", "波圖"), 2735943),
     Place("Madeira", (), ("马德拉",)),
@@ -228,7 +228,7 @@ COUNTRIES: tuple[Country, ...] = (
     Country("TUR", ("Turkey",), ("土耳其",)),
     Country("TZA", (), ("坦桑尼亚",)),
     Country("UKR", ("Ukraina",), ("乌克兰",)),
-    Country("USA", ("United States", "America"), ("美国", "美國")),
+    Country("USA", ("United States",), ("美国", "美國")),
     Country("UZB", ("O'zbekiston",), ("乌兹别克斯坦",)),
     Country("VNM", (), ("越南",)),
     Country("VUT", (), ("瓦努阿图",)),
@@ -244,9 +244,6 @@ TERMS: tuple[tuple[str, ...], ...] = (
     ("procuratorate", "检察院", "人民检察院"),
     ("police college", "警察学院", "警官学院"),
     ("PPSU", "people's public security university", "中国人民公安大学", "公安大学"),
-    ("county", "县"),
-    ("municipal", "市"),
-    ("provincial", "province", "省"),
     ("embassy", "大使馆"),
     ("liaison", "联络"),
     ("training", "培训"),
@@ -254,10 +251,12 @@ TERMS: tuple[tuple[str, ...], ...] = (
     ("Safeguard Defenders", "保护卫士"),
 )
 
-# One-way: a query equal to the key also searches the forms, not the reverse.
+# One-way: a query equal to the key also searches the forms, not the reverse ("us"
+# and "america" are too common in English text to be searched for "United States").
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "US": ("USA", "United States"),
     "U.S.": ("USA", "United States"),
+    "America": ("USA", "United States"),
 }
 
 STOP_WORDS: frozenset[str] = frozenset({
@@ -287,8 +286,9 @@ TYPE_TERMS: dict[str, tuple[str, ...]] = {
 
 
 def alias_groups() -> tuple[tuple[str, ...], ...]:
-    """Every group of equivalent forms, unfolded (search.py folds them like record text)."""
-    groups = [place.forms for place in PLACES]
-    groups += [(c.iso3, *c.local, *c.zh) for c in COUNTRIES]
-    groups += list(TERMS)
-    return tuple(groups)
+    """The groups of equivalent forms of places and terms, unfolded (search.py folds
+    them like record text and adds each country's ISO 3166 names to its group).
+
+    ISO codes are not forms: "can" (CAN) and "are" (ARE) are English words, and the
+    country field already holds the code itself."""
+    return (*(place.forms for place in PLACES), *TERMS)

@@ -23,7 +23,7 @@ from lawreach.contract.load import DEFAULT_DATA_DIR, Dataset, load_dataset
 from lawreach.contract.schema import ACTIVITY_TYPES
 from lawreach.contract.stamp import Stamp, data_stamp
 from lawreach.map import layers, view
-from lawreach.query import filters
+from lawreach.query import filters, search
 from lawreach.query.filters import STATUS_ON, FilterState, country_name, status_label
 from lawreach.ui import detail, link, selection, summary, table
 
@@ -59,6 +59,7 @@ data, prepared = load(str(DATA_DIR), data_stamp(DATA_DIR))
 records = data.records
 bureau_names: dict[str, str] = {b: (n or b) for b, n in zip(data.bureaus.get("id", []),
                                                           data.bureaus.get("name", []), strict=False)}
+BUREAU_FORMS = search.bureau_name_maps(data.bureaus)[1] if len(data.bureaus) else {}
 ALL_IDS = set(prepared["id"])
 YEARS = filters.year_bounds(records)
 # The opening view shows where most records are (5% outliers on each side left out);
@@ -246,7 +247,8 @@ def sidebar(state: FilterState) -> None:
                   help="Every word must match somewhere: names (English, Chinese, pinyin), "
                        "places (local or English spelling), bureaus, notes. Best matches first.")
     for key, (attr, column, _url) in LIST_FILTERS.items():
-        id_multiselect(key, filters.facet_counts(prepared, state, attr, column, bureau_names))
+        id_multiselect(key, filters.facet_counts(prepared, state, attr, column, bureau_names,
+                                                 BUREAU_FORMS))
     sb.radio("Time", list(TIME_MODES), key="f_time", format_func=TIME_MODES.__getitem__,
              horizontal=True,
              help="One time filter applies at a time. Changing the date or the years "
@@ -426,7 +428,7 @@ def sync_url(state: FilterState) -> None:
 state = current_state()
 sidebar(state)
 state = current_state()
-filtered = filters.apply(prepared, state, bureau_names)
+filtered = filters.apply(prepared, state, bureau_names, BUREAU_FORMS)
 reconcile_selection(table_rows(filtered))
 rows = table_rows(filtered)
 sentence = filters.describe(state, filtered, bureau_names)

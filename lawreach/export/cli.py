@@ -24,7 +24,7 @@ import pycountry
 from lawreach.contract.load import DEFAULT_DATA_DIR, Dataset, load_dataset
 from lawreach.contract.schema import ACTIVITY_TYPES, STATUSES
 from lawreach.export.tabular import ExportMeta, slug, suggested_name, to_csv, to_geojson
-from lawreach.query import filters
+from lawreach.query import filters, search
 from lawreach.query.filters import FilterState
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -187,8 +187,8 @@ def renderer(fmt: str, args: argparse.Namespace, bureaus: pd.DataFrame) -> Calla
 
 def plan(args: argparse.Namespace, dataset: Dataset, state: FilterState, fmt: str) -> list[Job]:
     """Every file to write, decided before anything is written."""
-    names = dict(zip(dataset.bureaus["id"], dataset.bureaus["name"], strict=False))
-    filtered = filters.apply(dataset.records, state, names)
+    names, forms = search.bureau_name_maps(dataset.bureaus)
+    filtered = filters.apply(dataset.records, state, names, forms)
     if filtered.empty:
         raise LookupError(f"no records match the filters ({filters.describe(state, filtered, names)}); "
                           "nothing written")

@@ -78,11 +78,15 @@ def known_since(records: pd.DataFrame) -> pd.Series:
 
 
 def apply(
-    records: pd.DataFrame, state: FilterState, bureau_names: Mapping[str, str] | None = None
+    records: pd.DataFrame,
+    state: FilterState,
+    bureau_names: Mapping[str, str] | None = None,
+    extra_bureau_names: Mapping[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
     """The records that match every part of the state, with their status on the state's
     day in ``status_on``. Input order is kept, except that a search orders the rows by
-    relevance (a name match before a notes match)."""
+    relevance (a name match before a notes match). The bureau names (and their Chinese
+    and pinyin forms, ``search.bureau_name_maps``) let a search find a bureau by name."""
     mask = pd.Series(True, index=records.index)
     for column, wanted in (("operating_bureau", state.bureaus), ("activity_type", state.types),
                            ("country", state.countries)):
@@ -108,7 +112,7 @@ def apply(
         mask &= records["end_latest"].isna() | (records["end_latest"] >= start)
     order = None
     if state.search.strip():
-        scores = search.score(records[mask], state.search, bureau_names or {})
+        scores = search.score(records[mask], state.search, bureau_names or {}, extra_bureau_names)
         kept = scores[scores > 0]
         mask &= records.index.isin(kept.index)
         order = kept.sort_values(ascending=False, kind="stable").index
@@ -149,13 +153,14 @@ def clamp_years(years: tuple[int, int] | None, bounds: tuple[int, int]) -> tuple
 def facet_counts(
     records: pd.DataFrame, state: FilterState, attr: str, column: str,
     bureau_names: Mapping[str, str] | None = None,
+    extra_bureau_names: Mapping[str, tuple[str, ...]] | None = None,
 ) -> dict[str, int]:
     """Counts for one list filter's options given all the *other* filters.
 
     The filter's own choice is ignored, so the counts say what picking another option
     would add, instead of dropping to zero for everything not already picked.
     """
-    others = apply(records, replace(state, **{attr: ()}), bureau_names)
+    others = apply(records, replace(state, **{attr: ()}), bureau_names, extra_bureau_names)
     if attr == "statuses":
         return others[STATUS_ON].value_counts().to_dict()
     if attr == "regions":

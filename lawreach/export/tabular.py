@@ -28,7 +28,8 @@ CSV layout (a decision, documented in the module so the tests hold it):
 
 GeoJSON: an RFC 7946 FeatureCollection shaped like ``data/stations.geojson``
 (one Point per record, patrols included, so the project's own loader
-validates it), plus a top-level ``metadata`` foreign member.
+validates it), plus a top-level ``metadata`` foreign member and, on each
+feature, a ``status_on`` foreign member (the status on the filter's date).
 """
 
 from __future__ import annotations
@@ -223,12 +224,18 @@ def to_feature(rec: Mapping[str, Any]) -> dict[str, Any]:
         if name in ("history", "sources"):
             value = [{k: plain(v) for k, v in item.items()} for item in (value or [])]
         props[name] = value
-    return {
+    feature = {
         "type": "Feature",
         "id": props["id"],
         "geometry": {"type": "Point", "coordinates": [float(rec["lon"]), float(rec["lat"])]},
         "properties": props,
     }
+    status_on = plain(rec.get("status_on"))
+    if status_on is not None:
+        # A foreign member (RFC 7946, 6.1), beside the properties: the properties stay the
+        # data's own shape, so the loader still validates an export.
+        feature["status_on"] = status_on
+    return feature
 
 
 def to_geojson_dict(records: pd.DataFrame, meta: ExportMeta) -> dict[str, Any]:

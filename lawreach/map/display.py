@@ -179,6 +179,25 @@ def prepare(records: pd.DataFrame, bureaus: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def more_with_status_on(frame: pd.DataFrame) -> np.ndarray:
+    """The tooltips' last line with the status on the filter's day (``status_on``, added
+    by the filter) where it differs from the latest status, so the map says what the
+    table and the panel say: "2022-09 · reported then (latest: closed)"."""
+    more = frame["t_more"].to_numpy(dtype=object)
+    if "status_on" not in frame or frame.empty:
+        return more
+    then, latest = frame["status_on"].to_numpy(dtype=object), frame["status"].to_numpy(dtype=object)
+    differs = np.flatnonzero(then != latest)
+    if not len(differs):
+        return more
+    more = more.copy()
+    for i in differs:
+        dates = str(more[i]).rsplit(" · ", 1)[0]
+        more[i] = (f"{dates} · {_text(then[i]).replace('_', ' ')} then "
+                   f"(latest: {_text(latest[i]).replace('_', ' ')})")
+    return more
+
+
 def is_prepared(records: pd.DataFrame) -> bool:
     return all(column in records.columns for column in DISPLAY_COLUMNS)
 

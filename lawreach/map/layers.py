@@ -50,6 +50,7 @@ from lawreach.map.display import (
     RING_WIDTH,
     TOOLTIP_FIELDS,
     ensure_prepared,
+    more_with_status_on,
     prepare,
 )
 
@@ -102,7 +103,9 @@ class CompactDeck(pdk.Deck):
 
 
 def _columns(frame: pd.DataFrame) -> Columns:
-    return {column: frame[column].to_numpy() for column in _PASS_COLUMNS}
+    cols = {column: frame[column].to_numpy() for column in _PASS_COLUMNS}
+    cols["t_more"] = more_with_status_on(frame)
+    return cols
 
 
 def _tips(cols: Columns, mask: np.ndarray, escape: bool) -> list[list[str]]:

@@ -12,7 +12,6 @@ import hashlib
 import importlib.util
 import logging
 import os
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -99,6 +98,8 @@ def set_filters(state: FilterState, years: tuple[int, int] | None) -> None:
         for stale in [k for k in ss if str(k).startswith(f"w_{key}_")]:
             del ss[stale]
     ss["f_asof"] = state.as_of
+    ss["f_asof_text"] = state.as_of.isoformat() if state.as_of else ""
+    ss["_asof_error"] = None
     ss["f_years"] = years or YEARS
     ss["f_time"] = "on" if state.as_of is not None else "between" if years else "any"
     ss["f_q"] = state.search
@@ -130,7 +131,7 @@ def current_state() -> FilterState:
     )
 
 
-if not ss.get("_seeded") or any(k not in ss for k in ("f_asof", "f_years", "f_time", "f_q")):
+if not ss.get("_seeded") or any(k not in ss for k in ("f_asof_text", "f_years", "f_time", "f_q")):
     seed_from_url()  # first run, or back from another page (its widgets' state is gone)
 for _key in LIST_FILTERS:
     ss.setdefault(_key, [])
@@ -235,6 +236,18 @@ def _time_changed(mode: str) -> None:
     ss["f_time"] = mode
 
 
+def _as_of_typed() -> None:
+    """A typed date applies on Enter or on leaving the box (one Tab). It is read as ISO
+    8601 ("2022" means its last day); a date that is not one is said, and the last good
+    date stays."""
+    day, error = filters.parse_as_of(ss["f_asof_text"])
+    ss["_asof_error"] = error
+    if error is None:
+        ss["f_asof"] = day
+        ss["f_asof_text"] = day.isoformat() if day else ""
+        ss["f_time"] = "on" if day else ss.get("f_time", "any")
+
+
 def sidebar(state: FilterState) -> None:
     sb = st.sidebar
     sb.page_link("app.py", label="Map and data")
@@ -243,7 +256,7 @@ def sidebar(state: FilterState) -> None:
     sb.button("Reset all filters", on_click=reset_all, width="stretch", key="reset",
               help="Clear every filter, the selected record and the map position.")
     sb.text_input("Search", key="f_q", max_chars=filters.MAX_SEARCH,
-                  placeholder="place, name, bureau, 中文, pinyin",
+                  placeholder="place, name, bureau, Chinese or pinyin",
                   help="Every word must match somewhere: names (English, Chinese, pinyin), "
                        "places (local or English spelling), bureaus, notes. Best matches first.")
     for key, (attr, column, _url) in LIST_FILTERS.items():
@@ -253,11 +266,15 @@ def sidebar(state: FilterState) -> None:
              horizontal=True,
              help="One time filter applies at a time. Changing the date or the years "
                   "switches to it.")
-    sb.date_input("As of", key="f_asof", min_value=date(filters.YEAR_MIN, 1, 1),
-                  max_value=date(filters.YEAR_MAX, 12, 31), format="YYYY-MM-DD",
-                  on_change=_time_changed, args=("on",),
+    # A text box, not st.date_input: Streamlit's date field commits a typed date only when
+    # focus leaves the whole widget (two Tabs); a text box commits on Enter or one Tab.
+    sb.text_input("As of (YYYY-MM-DD)", key="f_asof_text", max_chars=10, placeholder="e.g. 2022-12-31",
+                  on_change=_as_of_typed,
                   help="Only what was open (stations) or running (patrols) on that day, with "
-                       "its status on that day. Records with no date are left out.")
+                       "its status on that day. Records with no date are left out. "
+                       "“2022” means 2022-12-31.")
+    if ss.get("_asof_error"):
+        sb.warning(ss["_asof_error"])
     if YEARS[0] < YEARS[1]:
         sb.slider("Years active or reported", min_value=YEARS[0], max_value=YEARS[1],
                   key="f_years", on_change=_time_changed, args=("between",),

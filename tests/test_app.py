@@ -16,8 +16,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lawreach.ui import selection
-from tests.conftest import REPO, feature, write_geojson
-from tests.sample_data import HOSTILE_NAME, station_features, write_sample
+from tests.conftest import REPO
+from tests.sample_data import HOSTILE_NAME, feature, station_features, write_geojson, write_sample
 
 APP = str(REPO / "app.py")
 ABOUT_PAGE = "pages/1_About.py"
@@ -105,7 +105,7 @@ def test_search_type_and_as_of(app):
     at.text_input(key="f_q").input("").run()
     ms(at, "f_type").select("joint_patrol").run()
     assert metric(at, "Records shown") == "3"
-    at.date_input(key="f_asof").set_value("2016-05-10").run()
+    at.text_input(key="f_asof_text").input("2016-05-10").run()
     assert list(table(at)["id"]) == ["jp-ita-2016-rome"]
     assert qp(at, "as_of") == ["2016-05-10"]
 
@@ -395,7 +395,7 @@ def test_out_of_range_date_link_is_clamped_with_one_notice(app, as_of, shown):
     assert not at.exception
     notices = [i.value.replace("\\", "") for i in at.info if "nothing to export" not in i.value]
     assert len(notices) == 1 and "as_of" in notices[0] and shown in notices[0], notices
-    assert str(at.date_input(key="f_asof").value) == shown
+    assert at.text_input(key="f_asof_text").value == shown
     assert metric(at, "Records shown").isdigit()
 
 
@@ -419,7 +419,7 @@ def test_date_and_years_in_one_link_the_date_wins_and_says_so(app):
 
 def test_time_controls_cannot_contradict(app):
     at = app.run()
-    at.date_input(key="f_asof").set_value("2016-05-10").run()
+    at.text_input(key="f_asof_text").input("2016-05-10").run()
     assert at.radio(key="f_time").value == "on"
     as_of_count = metric(at, "Records shown")
     at.slider(key="f_years").set_value((2011, 2012)).run()
@@ -435,7 +435,7 @@ def test_status_in_the_table_is_the_status_on_the_date(app):
     at = app.run()
     ms(at, "f_bureau").select("wenzhou-psb").run()
     assert list(table(at)["Status"]) == ["Closed or ceased"]
-    at.date_input(key="f_asof").set_value("2022-12-31").run()
+    at.text_input(key="f_asof_text").input("2022-12-31").run()
     assert list(table(at)["Status"]) == ["Reported"]
     at.session_state["map"] = {"selection": {"objects": {"stations": [{"id": "st-fra-paris-3"}]}}}
     at.run()
@@ -450,3 +450,15 @@ def test_map_selection_brings_its_row_to_the_top(app):
     at.run()
     assert str(table(at)["id"].iloc[0]) == last
     assert qp(at, "sel") == [last]
+
+
+def test_typed_partial_date_means_its_last_day_and_bad_dates_are_said(app):
+    at = app.run()
+    at.text_input(key="f_asof_text").input("2016").run()
+    assert at.text_input(key="f_asof_text").value == "2016-12-31"
+    assert at.radio(key="f_time").value == "on" and qp(at, "as_of") == ["2016-12-31"]
+    at.text_input(key="f_asof_text").input("2016-13-40").run()
+    assert any("is not a date" in w.value for w in at.warning)
+    assert qp(at, "as_of") == ["2016-12-31"]  # the last good date stays
+    at.text_input(key="f_asof_text").input("").run()
+    assert "as_of" not in at.query_params and not at.exception

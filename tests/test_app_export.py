@@ -16,8 +16,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from tests.chromium import require_chromium, with_chromium
 from tests.conftest import ARTIFACTS
-from tests.export_fixtures import require_chromium, with_chromium, write_export_dir
+from tests.sample_data import write_export_dir
 
 
 def export_page(data_dir: str, country: str = "ITA") -> None:

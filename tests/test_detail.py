@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lawreach.ui import detail
-from tests.conftest import SOURCE, STATION
+from tests.sample_data import SOURCE, STATION
 
 HOSTILE = '<img src=x onerror="alert(1)">[click](javascript:alert(2)) $x$ :red[y] **b**'
 

@@ -18,7 +18,7 @@ import pytest
 from lawreach.cli import main
 from lawreach.export import cli as export_cli
 from tests.conftest import ARTIFACTS, REPO
-from tests.export_fixtures import write_export_dir
+from tests.sample_data import write_export_dir
 
 
 @pytest.fixture(scope="module")

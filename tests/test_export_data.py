@@ -17,7 +17,7 @@ from lawreach.export import tabular as export_data
 from lawreach.export.tabular import CSV_COLUMNS, ExportMeta, neutralise, to_csv, to_geojson
 from lawreach.query.filters import FilterState, apply, describe
 from tests.conftest import ARTIFACTS
-from tests.export_fixtures import EXPORT_DATE, XSS_NAME, write_export_dir
+from tests.sample_data import EXPORT_DATE, XSS_NAME, write_export_dir
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 REGEN = os.environ.get("LAWREACH_REGEN_EXPECTED") == "1"

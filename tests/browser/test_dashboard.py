@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -204,3 +205,14 @@ def test_search_finds_prato_station_first(page, app_url):
     assert found["activity_type"].iloc[0] == "service_station" and "Prato" in found["city"].iloc[0]
     wait_for_metric(page, "Records shown", lambda v: v == str(len(found)), timeout_s=60)
     assert no_exceptions(page)
+
+
+def test_a_typed_date_applies_after_one_tab(page, app_url):
+    page.goto(app_url)
+    wait_for_script(page)
+    box = page.locator('[data-testid="stSidebar"] input[aria-label="As of (YYYY-MM-DD)"]')
+    box.click()
+    box.type("2022-12-31")
+    box.press("Tab")
+    page.wait_for_url(re.compile(r"[?&]as_of=2022-12-31(&|$)"), timeout=60_000)
+    _expect(page, FilterState(as_of=date(2022, 12, 31)), ["as_of=2022-12-31"])

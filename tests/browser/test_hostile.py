@@ -26,8 +26,17 @@ import pytest
 
 from lawreach.contract.load import load_dataset
 from tests.browser.helpers import MAP_CANVAS, wait_for_script
-from tests.conftest import PATROL, SOURCE, STATION, feature, write_geojson, write_patrols
-from tests.sample_data import patrol_rows, station_features, write_sample
+from tests.sample_data import (
+    PATROL,
+    SOURCE,
+    STATION,
+    feature,
+    patrol_rows,
+    station_features,
+    write_geojson,
+    write_patrols,
+    write_sample,
+)
 
 pytestmark = pytest.mark.browser
 

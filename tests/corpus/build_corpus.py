@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.sample_data import PATROL
+
 HERE = Path(__file__).resolve().parent
 
 RECORD_FIELDS = (
@@ -88,27 +90,13 @@ PRATO = {
 }
 PRATO_LONLAT = (11.0966, 43.8777)
 
-ZAGREB = {
-    "id": "jp-hrv-2019-zagreb",
-    "name": "Joint police patrol, Zagreb (summer 2019)",
-    "activity_type": "joint_patrol",
-    "operating_bureau": "mps",
-    "bureau_confidence": "read-in-source",
-    "partner_agency": "Croatian Ministry of the Interior",
-    "city": "Zagreb",
-    "country": "HRV",
-    "lon": 15.978,
-    "lat": 45.815,
-    "location_precision": "city",
-    "coordinate_source": "geonames:3186886",
-    "start_date": "2019-07-13",
-    "end_date": "2019-08-14",
-    "status": "ended",
-    "confidence": "read-in-source",
-    "history": [],
-    "sources": [dict(SOURCE, title="Chinese police patrol Croatian tourist sites", publisher="Example Wire",
-                     date="2019-07-13", url="https://example.org/zagreb-patrol", kind="press")],
-}
+# The tests' base patrol (tests/sample_data.py), named and sourced as a contributor would.
+ZAGREB = dict(
+    copy.deepcopy(PATROL), name="Joint police patrol, Zagreb (summer 2019)",
+    partner_agency="Croatian Ministry of the Interior",
+    sources=[dict(SOURCE, title="Chinese police patrol Croatian tourist sites", publisher="Example Wire",
+                  date="2019-07-13", url="https://example.org/zagreb-patrol", kind="press")],
+)
 
 BELGRADE = dict(
     ZAGREB, id="jp-srb-2019-belgrade", name="Joint police patrol, Belgrade (autumn 2019)",

@@ -85,6 +85,7 @@ def seed_from_url() -> None:
     ss["selected"], ss["sel_group"], ss["sel_source"] = sel, [sel] if sel else [], "link"
     ss["view"] = link_view or dict(DEFAULT_VIEW)
     ss["_notices"] = notices
+    ss["_check_dropped_link"] = not params  # Streamlit may have dropped an over-long link
     ss["_map_sig"], ss["_table_sig"], ss["_bump"] = (), (), False
     ss["_seeded"] = True
 
@@ -455,6 +456,8 @@ st.caption(detail.escape_markdown(provenance.credit_line(DATA_DIR)))
 for notice in ss.get("_notices", []):
     st.info(detail.escape_markdown(notice))
 ss["_notices"] = []  # said once: the next interaction clears them
+if ss.pop("_check_dropped_link", False):
+    st.html(link.DROPPED_LINK_CHECK_HTML, unsafe_allow_javascript=True)
 problems_banner(data)
 st.markdown(f"### {detail.escape_markdown(sentence)}")
 cover = coverage.station_coverage(records, data.totals)

@@ -36,3 +36,25 @@ def url_params(
     if _rounded(current_view) != _rounded(default_view):
         params.update({k: [v] for k, v in view.to_query_params(current_view).items()})
     return params
+
+
+#: Streamlit ignores a whole query string of more than 1,000 parameters or 512 KiB
+#: (``streamlit.runtime.state.query_params.sanitize_query_string``) before the app sees
+#: it, so Python cannot tell such a link from a plain visit. This fixed script (no data
+#: text goes into it) checks the address bar on a visit whose link looked empty and says
+#: so, instead of silently showing the default view.
+DROPPED_LINK_CHECK_HTML = """
+<div id="lr-dropped-link" role="status" style="display:none;padding:0.75em 1em;border-radius:0.5em;
+background:#e8f0fe;color:#1a3d7c;margin-bottom:0.5em">This link is too long for the dashboard
+(over 1,000 parameters or 512 KiB), so none of it was applied: you are seeing the default view.</div>
+<script>
+(() => {
+  const query = window.location.search.replace(/^\\?/, "");
+  if (!query) return;
+  if (query.length > 512 * 1024 || query.split("&").length > 1000) {
+    const box = document.getElementById("lr-dropped-link");
+    if (box) box.style.display = "block";
+  }
+})();
+</script>
+"""

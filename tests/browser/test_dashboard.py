@@ -232,3 +232,19 @@ def test_a_typed_date_applies_after_one_tab(page, app_url):
     box.press("Tab")
     page.wait_for_url(re.compile(r"[?&]as_of=2022-12-31(&|$)"), timeout=60_000)
     _expect(page, FilterState(as_of=date(2022, 12, 31)), ["as_of=2022-12-31"])
+
+
+def test_a_link_streamlit_drops_is_said_not_silently_ignored(page, app_url):
+    """Over 1,000 parameters Streamlit ignores the whole query string; the page says so."""
+    notice = page.locator("#lr-dropped-link")
+    page.goto(app_url + "?bureau=mps")
+    wait_for_script(page)
+    assert notice.count() == 0  # a link that arrived: no check needed
+    page.goto(app_url + "?" + "&".join(f"country=X{i}" for i in range(1001)))
+    wait_for_script(page)
+    notice.wait_for(state="visible", timeout=60_000)
+    assert "none of it was applied" in notice.inner_text()
+    page.goto(app_url)
+    wait_for_script(page)
+    assert not notice.is_visible()  # a plain visit: the check stays hidden
+    assert no_exceptions(page)

@@ -86,7 +86,8 @@ def test_buttons_deliver_every_format_on_click_only(data_dir, downloads, monkeyp
     assert _by_ext(downloads, "pdf")["call"]().startswith(b"%PDF")
     html = _by_ext(downloads, "html")["call"]()
     assert html.startswith(b"<!DOCTYPE html>") and b"4 service stations in Italy" in html
-    rows = list(csv.DictReader(io.StringIO(_by_ext(downloads, "csv")["call"]().decode("utf-8-sig"))))
+    last_csv = [name for name in downloads if name.endswith(".csv")][-1]  # this run's button
+    rows = list(csv.DictReader(io.StringIO(downloads[last_csv]["call"]().decode("utf-8-sig"))))
     assert len(rows) == 4
     geo = json.loads(_by_ext(downloads, "geojson")["call"]())
     assert len(geo["features"]) == 4 and geo["metadata"]["filter"] == "4 service stations in Italy"
@@ -178,3 +179,33 @@ def test_dashboard_buttons_download_files(data_dir, tmp_path):
     rows = list(csv.DictReader(io.StringIO(got["CSV"].decode("utf-8-sig"))))
     assert [r["country"] for r in rows] == ["ITA"] * 4
     assert remote == []
+
+
+def test_analyst_journey_downloads_exactly_the_filtered_records(downloads, monkeypatch):
+    """Fuzhou-run records in Europe as of the end of 2022, on the bundled data: the CSV
+    button delivers exactly the rows the table shows, with their status on that day."""
+    from datetime import date
+
+    import streamlit as st
+
+    from lawreach.contract.load import DEFAULT_DATA_DIR, load_dataset
+    from lawreach.query import filters
+    from tests.test_app import APP, ms, qp
+
+    monkeypatch.delenv("LAWREACH_DATA_DIR", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    ms(at, "f_bureau").select("fuzhou-psb").run()
+    ms(at, "f_region").select("150").run()
+    at.text_input(key="f_asof_text").input("2022").run()
+    assert qp(at, "as_of") == ["2022-12-31"] and qp(at, "region") == ["150"]
+    shown = sorted(at.dataframe[0].value["id"])
+    data = load_dataset(DEFAULT_DATA_DIR)
+    expected = filters.apply(data.records, filters.FilterState(
+        bureaus=("fuzhou-psb",), regions=("150",), as_of=date(2022, 12, 31)))
+    assert shown == sorted(expected["id"]) and len(shown) > 5
+    last_csv = [name for name in downloads if name.endswith(".csv")][-1]  # this run's button
+    rows = list(csv.DictReader(io.StringIO(downloads[last_csv]["call"]().decode("utf-8-sig"))))
+    assert sorted(r["id"] for r in rows) == shown
+    by_id = dict(zip(expected["id"], expected[filters.STATUS_ON], strict=True))
+    assert all(r["status_on"] == by_id[r["id"]] for r in rows)

@@ -462,3 +462,25 @@ def test_typed_partial_date_means_its_last_day_and_bad_dates_are_said(app):
     assert qp(at, "as_of") == ["2016-12-31"]  # the last good date stays
     at.text_input(key="f_asof_text").input("").run()
     assert "as_of" not in at.query_params and not at.exception
+
+
+def test_journalist_types_prato_station_and_reads_its_sources(monkeypatch):
+    """On the bundled data: the Prato station is the first row, and its panel lists its
+    sources with their links."""
+    from lawreach.contract.load import DEFAULT_DATA_DIR, load_dataset
+
+    monkeypatch.delenv("LAWREACH_DATA_DIR", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.text_input(key="f_q").input("prato station").run()
+    ids = list(table(at)["id"])
+    first = load_dataset(DEFAULT_DATA_DIR).records.set_index("id").loc[ids[0]]
+    assert first["activity_type"] == "service_station" and first["city"] == "Prato"
+    at.session_state[selection.table_key(ids)] = {"selection": {"rows": [0], "columns": [],
+                                                                "cells": []}}
+    at.run()
+    panel = html.unescape(detail_html(at))
+    assert first["name"] in panel
+    for source in first["sources"]:
+        assert f'href="{source["url"]}"' in panel or source["title"] in panel
+    assert qp(at, "sel") == [ids[0]]

@@ -9,13 +9,14 @@ silently.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from lawreach.contract.problems import Problem
-from lawreach.contract.read import RawRecord, read_csv, read_geojson
+from lawreach.contract.read import RawRecord, read_csv, read_geojson, read_text_file
 from lawreach.contract.rules import PointCheck, cross_check, validate_record
 from lawreach.contract.schema import CONFIDENCES, RECORD_FIELDS, REPORTS, Record
 
@@ -156,8 +157,21 @@ def read_bureaus(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     if not path.exists():
         return empty, [Problem(path.name, None, None, None, None, "file_read",
                                "the bureau vocabulary file bureaus.csv")]
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    text, problems = read_text_file(path)
+    if text is None:
+        return empty, problems
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = list(reader)
+    except csv.Error as exc:
+        return empty, [Problem(path.name, None, None, None, None, "file_format",
+                               f"a readable CSV ({str(exc)[:120]})")]
+    if len(set(header)) != len(header):
+        twice = sorted({h for h in header if header.count(h) > 1})
+        return empty, [Problem(path.name, "line 1", None, twice[0][:60], None, "columns",
+                               "each column once in the header (a repeated column silently "
+                               "hides the first one's values)")]
     seen: set[str] = set()
     good = []
     for line, row in enumerate(rows, start=2):
@@ -196,7 +210,22 @@ def read_totals(path: Path, problems: list[Problem], bureau_ids: set[str] | None
         problems.append(Problem(path.name, None, None, None, None, "file_read",
                                 "the reported totals file reported_totals.csv"))
         return pd.DataFrame()
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    text, file_problems = read_text_file(path)
+    if text is None:
+        problems.extend(file_problems)
+        return pd.DataFrame()
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        problems.append(Problem(path.name, None, None, None, None, "file_format",
+                                f"a readable CSV ({str(exc).splitlines()[0][:120]})"))
+        return pd.DataFrame()
+    if len(set(frame.columns)) != len(frame.columns) or any(
+            str(c).rsplit(".", 1)[-1].isdigit() and str(c).rsplit(".", 1)[0] in frame.columns
+            for c in frame.columns):
+        problems.append(Problem(path.name, "line 1", None, None, None, "columns",
+                                "each column once in the header"))
+        return pd.DataFrame()
     keep = []
     for index, row in frame.iterrows():
         found = _check_total(row, path.name, f"line {index + 2}", bureau_ids)
@@ -231,3 +260,12 @@ def _check_total(row: pd.Series, file: str, where: str, bureau_ids: set[str] | N
         if row.get(column) and not row[column].isdigit():
             bad(column, row[column], "type", "a whole number, or empty when not stated")
     return found
+
+
+def read_document(path: Path, limit: int = 200_000) -> str | None:
+    """A text file of the data folder (its README) through the checked reader, for pages
+    that quote it; None when it is missing or is not a readable regular UTF-8 file."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    text, _problems = read_text_file(path)
+    return None if text is None else text[:limit]

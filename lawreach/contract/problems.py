@@ -8,6 +8,7 @@ failure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,9 +44,38 @@ RULES: dict[str, str] = {
 }
 
 
+#: How much of an offending field name or value a problem carries. A hostile file can
+#: put anything there (a whole header line, a linked file's contents), and problems go
+#: to the page and to CI logs.
+MAX_SHOWN = 200
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Control and bidi-override characters as escapes, so one problem is one line and
+    reads in the order it is stored ("id\\n", not a line break)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def clip(value: Any) -> Any:
+    """A string cut to MAX_SHOWN characters with its length said; other values as given
+    (lists and dicts are shown through repr, so they are cut as text)."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= MAX_SHOWN:
+        return value
+    return f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one record (or with a whole file when record is None)."""
+    """One thing wrong with one record (or with a whole file when record is None).
+
+    ``field`` and ``value`` are clipped on creation (``clip``), so no sink can show more
+    than MAX_SHOWN characters of what a file holds."""
 
     file: str
     record: str | None  # "feature 3" or "line 12"; None for file-level problems
@@ -54,6 +84,14 @@ class Problem:
     value: Any
     rule: str
     expected: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field",
+                           None if self.field is None else visible(clip(str(self.field))))
+        object.__setattr__(self, "value", clip(self.value))
+        if self.record_id is not None:
+            object.__setattr__(self, "record_id", visible(clip(str(self.record_id))))
+        object.__setattr__(self, "expected", visible(str(self.expected)))
 
     def __str__(self) -> str:
         where = self.file

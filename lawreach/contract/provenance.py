@@ -7,9 +7,11 @@ months later still says what it is and where it came from.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
+from lawreach.contract.read import read_bytes, read_text_file
 from lawreach.contract.stamp import DATA_FILES, data_stamp
 
 TITLE = "lawreach: China's overseas police presence"
@@ -21,7 +23,12 @@ BASEMAP_CREDIT = "Boundaries: Natural Earth (public domain) via world-atlas"
 def data_release(data_dir: Path) -> str:
     """The release date written in data/VERSION (a data correction is a release)."""
     path = Path(data_dir) / "VERSION"
-    return path.read_text(encoding="utf-8").strip() if path.exists() else "unreleased"
+    if not path.exists() and not path.is_symlink():
+        return "unreleased"
+    text, _problems = read_text_file(path)
+    # A release is a date-like token: anything else (a link, a crafted file) is not shown.
+    first = (text or "").strip().split("\n", 1)[0].strip()
+    return first if re.fullmatch(r"[0-9A-Za-z.+_-]{1,40}", first) else "unreadable"
 
 
 def data_hash(data_dir: Path) -> str:
@@ -39,9 +46,9 @@ def _hash_files(data_dir: str, _stamp: tuple) -> str:
     digest = hashlib.sha256()
     for name in DATA_FILES:
         path = Path(data_dir) / name
-        if path.exists():
+        if path.exists() or path.is_symlink():
             digest.update(name.encode())
-            digest.update(path.read_bytes())
+            digest.update(read_bytes(path) or b"\x00unreadable")
     return digest.hexdigest()[:8]
 
 

@@ -12,6 +12,9 @@ import csv
 import io
 import json
 import math
+import os
+import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,21 +27,69 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # the real data is < 1 MB; larger is a mistak
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx (zip) and legacy xls (OLE)
 
 
+def _open_regular(path: Path) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file, at most MAX_FILE_BYTES, or why not.
+
+    A data folder may come from a fork or a pull request, so its "files" are checked
+    for what they are, not trusted: a symbolic link is refused (git keeps links, and
+    one can point at /proc/self/environ or a secret), and so is anything that is not
+    a regular file (a device never ends, a named pipe blocks forever). The size is
+    bounded by reading at most one byte past the limit, never by trusting st_size
+    (0 for devices). The file is opened without following links and without
+    blocking, then checked on the open descriptor, so it cannot be swapped between
+    the check and the read.
+    """
+    name = path.name
+    limit = f"a data file of at most {MAX_FILE_BYTES // 2**20} MB; split it or check it is the right file"
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return None, [Problem(name, None, None, None, None, "file_read",
+                                  "a regular file, not a symbolic link (a link can point outside the "
+                                  "data folder; commit the file itself)")]
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, [Problem(name, None, None, None, None, "file_read",
+                              f"a readable file ({exc.strerror or type(exc).__name__})")]
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
+            return None, [Problem(name, None, None, None, None, "file_read",
+                                  f"a regular file; this is {kind}")]
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(name, None, None, None, None, "file_read",
+                              f"a readable file ({exc.strerror or type(exc).__name__})")]
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(name, None, None, None, f"over {MAX_FILE_BYTES / 1e6:.1f} MB",
+                              "file_read", limit)]
+    return raw, []
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """A data file's bytes through the same checks (None if it is not a readable regular
+    file within the size limit): for hashing and for the folder's small text files."""
+    return _open_regular(path)[0]
+
+
+def read_text_file(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read any file of a data folder as UTF-8 text, with the checks every data file needs
+    (regular file, size, encoding); every reader of the folder goes through here."""
+    return _read_text(path)
+
+
 def _read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """Read a data file as UTF-8 text, with the checks every data file needs."""
     name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                Problem(name, None, None, None, f"{size / 1e6:.1f} MB", "file_read",
-                        f"a data file of at most {MAX_FILE_BYTES // 2**20} MB; split it or "
-                        "check it is the right file")
-            ]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(name, None, None, None, None, "file_read",
-                              f"a readable file ({exc.strerror or exc})")]
+    raw, problems = _open_regular(path)
+    if raw is None:
+        return None, problems
     if raw.startswith(_EXCEL_MAGIC):
         return None, [Problem(name, None, None, None, None, "file_format",
                               "a plain-text file; this looks like a spreadsheet workbook "
@@ -67,6 +118,11 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
     text, problems = _read_text(path)
     if text is None:
         return [], problems
+    deep = _too_deep(text)
+    if deep is not None:
+        return [], [Problem(name, f"line {deep}", None, None, None, "file_format",
+                            f"JSON nested at most {MAX_JSON_DEPTH} levels deep; it goes deeper at "
+                            f"line {deep} (corrupt or crafted)")]
     try:
         doc = json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
     except json.JSONDecodeError as exc:
@@ -99,6 +155,10 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
             rec.problem("properties", _short(props), "file_format", "a properties object")
             continue
         rec.data.update(props)
+        for key_path in _surrogate_paths(props):
+            rec.problem(key_path, None, "encoding",
+                        "text; this holds a lone UTF-16 surrogate escape (\\ud800–\\udfff), "
+                        "which is not a character")
         for key_path in _duplicate_keys(feature):
             rec.problem(key_path, None, "file_format",
                         "each key once per object; it appears twice and JSON readers silently keep "
@@ -112,6 +172,43 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
             rec.problem("id", feature["id"], "unique_id",
                         f"the feature id to equal properties.id ({props.get('id')!r})")
     return records, problems
+
+
+MAX_JSON_DEPTH = 32  # the data nests 5 deep (collection > features > feature > sources > source)
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where the JSON first nests deeper than MAX_JSON_DEPTH, else None.
+
+    Counted by a scan, not by letting the parser recurse: its limit depends on the
+    caller's stack, so the same file passed ``validate`` and failed in the app."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return text.count("\n", 0, match.start()) + 1
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def _surrogate_paths(value: Any, path: str = "") -> list[str]:
+    """Where a JSON value holds a lone UTF-16 surrogate ("\\ud800" is valid JSON but not
+    text: it cannot be encoded, and broke the frame for every record)."""
+    if isinstance(value, str):
+        return [path.rstrip(".") or "(value)"] if _SURROGATE.search(value) else []
+    if isinstance(value, dict):
+        found = [f"{path}{k}" for k in value if isinstance(k, str) and _SURROGATE.search(k)]
+        for key, item in value.items():
+            found += _surrogate_paths(item, f"{path}{key}.")
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _surrogate_paths(item, f"{path}{i}.")]
+    return []
 
 
 def _json_hint(text: str, exc: json.JSONDecodeError) -> str:
@@ -195,6 +292,11 @@ def read_csv(path: Path) -> tuple[list[RawRecord], list[Problem]]:
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         return [], [Problem(name, "line 1", None, None, header[0][:60], "file_format",
                             "comma-separated columns; the header looks separated by ';' or tabs")]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        return [], [Problem(name, "line 1", None, twice[0], None, "columns",
+                            "each column once in the header; a repeated column silently hides the "
+                            "first one's values")]
     unknown = [h for h in header if h not in RECORD_FIELDS]
     missing = [f for f in RECORD_FIELDS if f not in header]
     for column in unknown:

@@ -103,7 +103,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "report": REPORTS,
 }
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: "$" accepts a final newline
 
 # --- field helpers ----------------------------------------------------------
 
@@ -243,7 +243,7 @@ class Record(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_pattern(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise PydanticCustomError(
                 "id_format",
                 "'{value}' is not a valid id; expected lowercase letters, digits and hyphens",

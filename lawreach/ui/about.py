@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from lawreach.contract import coverage, provenance
+from lawreach.contract.load import read_document
 from lawreach.contract.schema import (
     ACTIVITY_TYPES,
     CONFIDENCES,
@@ -30,9 +31,9 @@ from lawreach.contract.vocab import TYPE_NOUNS
 
 def readme_section(readme: Path, word: str) -> str | None:
     """The body of the first ``##`` section whose heading contains ``word``."""
-    if not readme.exists():
+    text = read_document(readme)
+    if text is None:
         return None
-    text = readme.read_text(encoding="utf-8")
     match = re.search(rf"^##[^\n]*{re.escape(word)}[^\n]*\n(.*?)(?=^## |\Z)", text,
                       flags=re.IGNORECASE | re.MULTILINE | re.DOTALL)
     if not match:

@@ -15,7 +15,8 @@ from typing import Any
 # Named rules, with the one-line expectation each enforces. The keys appear in
 # problem reports and in data/README.md.
 RULES: dict[str, str] = {
-    "file_read": "the file exists, is readable and is not larger than the size limit",
+    "file_read": ("the file exists, is a regular file (not a symbolic link, pipe or device), is "
+                  "readable and is not larger than the size limit"),
     "file_format": "the file is of the expected format (GeoJSON FeatureCollection or UTF-8 CSV)",
     "encoding": "the file is UTF-8 text",
     "csv_shape": "each CSV row has exactly as many cells as the header",

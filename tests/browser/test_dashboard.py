@@ -248,3 +248,4 @@ def test_a_link_streamlit_drops_is_said_not_silently_ignored(page, app_url):
     wait_for_script(page)
     assert not notice.is_visible()  # a plain visit: the check stays hidden
     assert no_exceptions(page)
+

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lawreach.contract import coverage, provenance
 from lawreach.contract.load import DEFAULT_DATA_DIR, Dataset, load_dataset
+from lawreach.contract.problems import listed
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # What a shell reports for a program killed by SIGPIPE (128 + 13), as for `yes | head -1`:
@@ -58,8 +59,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
               f"{data.invalid.get(name, 0)} invalid")
     if data.problems:
         print(f"\n{len(data.problems)} problem(s):", file=sys.stderr)
-        for problem in data.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        for line in listed(data.problems):
+            print(f"  - {line}", file=sys.stderr)
         return EXIT_INVALID
     print("OK: every record is valid.")
     return EXIT_OK

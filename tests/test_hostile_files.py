@@ -155,3 +155,15 @@ def test_the_app_on_a_folder_with_a_linked_secret_shows_the_rest_and_a_banner(
                       *(c.value for c in at.caption), *(e.value for e in at.error)])
     assert SECRET not in page
     assert "symbolic link" in page
+
+
+def test_many_empty_features_cost_one_problem_each_and_a_bounded_report(folder):
+    n = 10_000
+    (folder / "stations.geojson").write_text(json.dumps(fc(*([{}] * n))), encoding="utf-8")
+    data = load_dataset(folder)
+    mine = [p for p in data.problems if p.file == "stations.geojson"]
+    assert len(mine) == n and {p.rule for p in mine} == {"file_format"}  # no spurious "required"
+    assert data.in_files["stations.geojson"] == n and len(data.records) == 2  # the patrols
+    result = validate(folder)
+    listed = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
+    assert len(listed) == 201 and listed[-1].endswith(f"{n - 200:,} more problem(s) in stations.geojson")

@@ -117,3 +117,23 @@ class Problem:
             "rule": self.rule,
             "expected": self.expected,
         }
+
+
+#: How many problems of one file are listed; the rest are counted. A hostile or broken
+#: file can hold 10^5 bad records: listing them all costs minutes and helps no one.
+LISTED_PER_FILE = 200
+
+
+def listed(problems: list[Problem], per_file: int = LISTED_PER_FILE) -> list[str]:
+    """One line per problem, at most ``per_file`` per file, then "… and N more in F"."""
+    lines: list[str] = []
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for problem in problems:
+        if shown.get(problem.file, 0) < per_file:
+            shown[problem.file] = shown.get(problem.file, 0) + 1
+            lines.append(str(problem))
+        else:
+            hidden[problem.file] = hidden.get(problem.file, 0) + 1
+    lines += [f"… and {n:,} more problem(s) in {name}" for name, n in hidden.items()]
+    return lines

@@ -98,8 +98,10 @@ def looks_like_formula(text: str) -> bool:
 
 def validate_record(raw: RawRecord) -> Record | None:
     """Apply the per-record rules; append problems to ``raw`` and return the model if valid."""
-    if any(p.rule == "csv_shape" for p in raw.problems):
-        return None  # cells are misaligned: any further message would name the wrong field
+    if any(p.rule in ("csv_shape", "file_format") for p in raw.problems):
+        # Misaligned cells, or a feature that is not a Feature: any further message would
+        # name the wrong field, or say "required" a dozen times for one mistake.
+        return None
     for name, value in _text_values(raw.data):
         if looks_like_formula(value):
             raw.problem(name, value, "formula",

@@ -167,3 +167,37 @@ def test_many_empty_features_cost_one_problem_each_and_a_bounded_report(folder):
     result = validate(folder)
     listed = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
     assert len(listed) == 201 and listed[-1].endswith(f"{n - 200:,} more problem(s) in stations.geojson")
+
+
+@pytest.mark.parametrize("field, value, rule", [
+    ("first_reported", "２０１８-０７-１５", "date_format"),   # full-width digits
+    ("first_reported", "2099-01-01", "date_format"),          # the future
+    ("name", "Station \u202egnp.exe", "encoding"),             # bidi override
+    ("notes", "before\x00after", "encoding"),                  # NUL
+    ("name", "x" * 200_000, "type"),                           # a 200 KB name
+])
+def test_text_that_is_not_plain_text_is_reported(folder, field, value, rule):
+    bad = good_b()
+    bad["properties"][field] = value
+    (folder / "stations.geojson").write_text(dump(fc(good_a(), bad)), encoding="utf-8")
+    data = load_dataset(folder)
+    assert (rule, field, "feature 1") in {(p.rule, p.field, p.record) for p in data.problems}
+    assert len(data.records) == 3  # the other station and both patrols
+
+
+@pytest.mark.parametrize("url", ["https://ok.example/ javascript:alert(1)", "http://[::1"])
+def test_a_source_url_must_parse_with_no_spaces(folder, url):
+    bad = good_b()
+    bad["properties"]["sources"][0]["url"] = url
+    (folder / "stations.geojson").write_text(dump(fc(good_a(), bad)), encoding="utf-8")
+    data = load_dataset(folder)
+    assert "url_scheme" in {p.rule for p in data.problems}
+    assert "value_error" not in {p.rule for p in data.problems}
+
+
+def test_a_crs_member_is_refused(folder):
+    doc = fc(good_a(), good_b())
+    doc["crs"] = {"type": "name", "properties": {"name": "EPSG:3857"}}
+    (folder / "stations.geojson").write_text(dump(doc), encoding="utf-8")
+    data = load_dataset(folder)
+    assert ("file_format", "crs") in {(p.rule, p.field) for p in data.problems}

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?$")
+# ASCII digits only ("２０１８" is not a date to store), matched whole (no trailing newline).
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~])?")
 
 
 @dataclass(frozen=True, order=False)
@@ -40,7 +41,7 @@ def parse_partial_date(text: str) -> PartialDate:
     Raises ValueError with the reason, so a validation message can say why.
     """
     text = text.strip()
-    match = _PATTERN.match(text)
+    match = _PATTERN.fullmatch(text)
     if not match:
         raise ValueError("not of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year_s, month_s, day_s, qualifier = match.groups()

@@ -139,6 +139,10 @@ def read_geojson(path: Path) -> tuple[list[RawRecord], list[Problem]]:
     ):
         return [], [Problem(name, None, None, "type", _short(doc), "file_format",
                             "a GeoJSON FeatureCollection with a 'features' array")]
+    if "crs" in doc:
+        problems.append(Problem(name, None, None, "crs", _short(doc.get("crs")), "file_format",
+                                "no 'crs' member: RFC 7946 GeoJSON is always WGS 84 lon/lat; "
+                                "reproject the file instead of declaring another system"))
     for key in getattr(doc, "duplicates", ()):
         problems.append(Problem(name, None, None, key, None, "file_format",
                                 f"the key '{key}' once in the FeatureCollection; JSON readers keep only "

@@ -96,6 +96,11 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith("-") and len(text) > 1 and not (text[1].isdigit() or text[1] == " ")
 
 
+MAX_TEXT_CHARS = 131_072  # the csv module's cell limit, for GeoJSON text too
+# C0 controls but tab, newline and carriage return; DEL; bidi embeddings, overrides, isolates.
+_HIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def validate_record(raw: RawRecord) -> Record | None:
     """Apply the per-record rules; append problems to ``raw`` and return the model if valid."""
     if any(p.rule in ("csv_shape", "file_format") for p in raw.problems):
@@ -103,6 +108,13 @@ def validate_record(raw: RawRecord) -> Record | None:
         # name the wrong field, or say "required" a dozen times for one mistake.
         return None
     for name, value in _text_values(raw.data):
+        if len(value) > MAX_TEXT_CHARS:
+            raw.problem(name, value, "type", f"text of at most {MAX_TEXT_CHARS:,} characters")
+            continue
+        if _HIDDEN_CHARS.search(value):
+            raw.problem(name, value, "encoding",
+                        "plain text: no control characters (NUL, escape) and no bidirectional "
+                        "overrides, which make text display in another order than it is stored")
         if looks_like_formula(value):
             raw.problem(name, value, "formula",
                         "text that does not start with =, +, - or @ (it would run as a "

@@ -12,6 +12,7 @@ that a problem report can say which named rule a record broke.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
@@ -27,6 +28,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from lawreach.contract.dates import PartialDate, parse_partial_date
+
+#: How far ahead of today a date may be (see ``_date``).
+FUTURE_TOLERANCE = timedelta(days=31)
 
 # --- vocabularies ---------------------------------------------------------
 
@@ -136,7 +140,7 @@ def _date(value: Any) -> Any:
     if value is None:
         return None
     try:
-        return parse_partial_date(str(value))
+        parsed = parse_partial_date(str(value))
     except ValueError as exc:
         raise PydanticCustomError(
             "date_format",
@@ -144,16 +148,31 @@ def _date(value: Any) -> Any:
             "optionally ending in '?' (uncertain) or '~' (approximate): {reason}",
             {"value": value, "reason": str(exc)},
         ) from None
+    if parsed.earliest > date.today() + FUTURE_TOLERANCE:
+        raise PydanticCustomError(
+            "date_format",
+            "'{value}' is in the future; the data records what happened or was reported "
+            "(at most {days} days ahead, for time zones and embargoed reports)",
+            {"value": value, "days": FUTURE_TOLERANCE.days},
+        )
+    return parsed
 
 
 def _url(value: Any) -> Any:
     if value is None or not isinstance(value, str) or not value.strip():
         raise PydanticCustomError("required", "a source needs a URL", {})
-    parsed = urlparse(value.strip())
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+    text = value.strip()
+    try:
+        parsed = urlparse(text)
+        parsed.port  # noqa: B018 -- raises on a malformed host or port ("http://[::1")
+    except ValueError:
+        parsed = None
+    if (parsed is None or parsed.scheme.lower() not in ("http", "https") or not parsed.netloc
+            or any(c.isspace() or ord(c) < 32 for c in text)):
         raise PydanticCustomError(
             "url_scheme",
-            "'{value}' is not an http(s) URL; only http:// and https:// links are allowed",
+            "'{value}' is not an http(s) URL (a scheme, a host, no spaces); only http:// and "
+            "https:// links are allowed",
             {"value": value},
         )
     return value.strip()

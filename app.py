@@ -21,6 +21,7 @@ from lawreach.contract import coverage, provenance, regions
 from lawreach.contract.load import DEFAULT_DATA_DIR, Dataset, load_dataset
 from lawreach.contract.schema import ACTIVITY_TYPES
 from lawreach.contract.stamp import Stamp, data_stamp
+from lawreach.contract.text import plain_text
 from lawreach.map import layers, view
 from lawreach.query import filters, search
 from lawreach.query.filters import STATUS_ON, FilterState, country_name, status_label
@@ -127,7 +128,7 @@ def current_state() -> FilterState:
         regions=tuple(ss["f_region"]),
         as_of=ss["f_asof"] if mode == "on" else None,
         years=(int(years[0]), int(years[1])) if mode == "between" and years != YEARS else None,
-        search=str(ss["f_q"] or "").strip()[:filters.MAX_SEARCH],
+        search=plain_text(str(ss["f_q"] or "")).strip()[:filters.MAX_SEARCH],
         hidden=tuple(k for k in layers.TOGGLES if not ss.get(f"layer_{k}", True)),
     )
 

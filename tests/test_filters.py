@@ -199,3 +199,8 @@ def test_clamp_years(years, expected):
 ])
 def test_status_label(status, label):
     assert filters.status_label(status) == label
+
+
+def test_a_linked_search_loses_control_and_bidi_characters(records):
+    state = filters.from_query_params({"q": "rome\u202e\x00"}, filters.allowed_values(records, []))
+    assert state.search == "rome"

@@ -18,7 +18,8 @@ RULES: dict[str, str] = {
     "file_read": ("the file exists, is a regular file (not a symbolic link, pipe or device), is "
                   "readable and is not larger than the size limit"),
     "file_format": "the file is of the expected format (GeoJSON FeatureCollection or UTF-8 CSV)",
-    "encoding": "the file is UTF-8 text",
+    "encoding": ("the file is UTF-8 text; text fields hold no lone surrogates, control characters "
+                 "or bidi overrides"),
     "csv_shape": "each CSV row has exactly as many cells as the header",
     "columns": "the CSV header holds exactly the documented columns",
     "json_cell": "a history/sources cell holds a JSON array",
@@ -31,9 +32,10 @@ RULES: dict[str, str] = {
     "country_code": "country is an ISO 3166-1 alpha-3 code",
     "coordinates_range": "lon is within -180..180 and lat within -90..90",
     "point_in_country": "the point lies inside its stated country (25 km tolerance for coasts)",
-    "date_format": "dates are ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD, optional ? or ~)",
+    "date_format": ("dates are ISO 8601 with ASCII digits (YYYY, YYYY-MM or YYYY-MM-DD, optional ? "
+                    "or ~), at most 31 days after today"),
     "date_order": "start_date is not after end_date or first_reported",
-    "url_scheme": "source and event links are http(s) URLs",
+    "url_scheme": ("source and event links are http(s) URLs that parse, with no spaces"),
     "sources_min": "each record has at least one source",
     "event_source": "an event's source is one of the record's source URLs",
     "status_for_type": "the status applies to the activity type",

@@ -18,6 +18,7 @@ import pandas as pd
 from lawreach.contract import regions, status
 from lawreach.contract.dates import parse_partial_date
 from lawreach.contract.schema import ACTIVITY_TYPES, STATUSES
+from lawreach.contract.text import plain_text
 from lawreach.contract.vocab import TYPE_NOUNS, country_name, status_label
 from lawreach.query import search
 
@@ -368,7 +369,7 @@ def from_query_params(
                 values["years"] = (y0, y1)
     query = _one("q", get_all("q"), notices)
     if query is not None:
-        values["search"] = query[:MAX_SEARCH]
+        values["search"] = plain_text(query)[:MAX_SEARCH]
     return FilterState(**values, notices=tuple(notices))  # type: ignore[arg-type]
 
 

@@ -199,11 +199,11 @@ def test_tooltip_shows_payload_as_text(watched, hostile_url):
     lon, lat = VIENNA
     open_app(page, hostile_url, lat=f"{lat:.3f}", lon=f"{lon:.3f}", zoom="9.00")
     canvas = page.wait_for_selector(MAP_CANVAS, timeout=60_000)
-    page.wait_for_timeout(3000)  # first frame on software WebGL
     box = canvas.bounding_box()
     assert box
     tooltip = page.locator(".deck-tooltip")
-    deadline = time.monotonic() + 45
+    # no fixed wait for the first frame: hovering until the tooltip shows is the wait
+    deadline = time.monotonic() + 90
     text = ""
     while time.monotonic() < deadline:
         for dx, dy in ((0, 0), (2, 0), (0, 2), (-2, 0), (0, -2)):
@@ -292,7 +292,7 @@ def _export_inputs(hostile_dir: Path):
     return records, data.bureaus, meta
 
 
-def _hover_record(page, canvas_box: dict, lon: float, lat: float, timeout_s: float = 30) -> str:
+def _hover_record(page, canvas_box: dict, lon: float, lat: float, timeout_s: float = 90) -> str:
     """Hover a record in a standalone pydeck page and return its tooltip's text.
 
     pydeck's page keeps its ``deckInstance`` in a global, so the record's screen
@@ -320,7 +320,6 @@ def test_standalone_html_export_from_file(file_page, hostile_dir, tmp_path):
     page = file_page
     page.goto(path.as_uri())
     canvas = page.wait_for_selector("canvas", timeout=60_000)
-    page.wait_for_timeout(3000)  # first frame on software WebGL
     header = page.locator("body").inner_text()
     assert IMG in header and SCRIPT in header  # the title, shown as text
     box = canvas.bounding_box()

@@ -8,9 +8,10 @@ failure.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
+
+from lawreach.contract.text import HIDDEN
 
 # Named rules, with the one-line expectation each enforces. The keys appear in
 # problem reports and in data/README.md.
@@ -53,13 +54,10 @@ RULES: dict[str, str] = {
 MAX_SHOWN = 200
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def visible(text: str) -> str:
     """Control and bidi-override characters as escapes, so one problem is one line and
     reads in the order it is stored ("id\\n", not a line break)."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return HIDDEN.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def clip(value: Any) -> Any:

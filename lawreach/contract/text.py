@@ -52,10 +52,12 @@ def escape_markdown(value: Any) -> str:
     return _ASCII_PUNCT.sub(r"\\\1", text)
 
 
-_HIDDEN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Characters that are not plain visible text: every C0 control, DEL, the Unicode line
+#: and paragraph separators, and the bidi embeddings, overrides and isolates.
+HIDDEN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def plain_text(value: str) -> str:
     """User text (a search, a link parameter) without control or bidi-override characters,
     which would otherwise be echoed in headings in another order than they were typed."""
-    return _HIDDEN.sub("", value)
+    return HIDDEN.sub("", value)
